@@ -1,0 +1,14 @@
+"""protocall: typed, protocol-based callbacks.
+
+Declare each hook as a method of a :class:`typing.Protocol`; register callbacks that implement
+any subset of them with a :class:`CallbackManager`; call the hooks through ``manager.call`` (typed
+as the spec) or ``manager.emit`` (returns the results). Callbacks are validated when registered,
+their bound methods are cached per hook, and dispatch runs generated code as fast as a
+hand-written loop.
+"""
+
+from ._errors import HookNameWarning, RegistrationError, UnknownHookError
+from ._manager import CallbackManager
+
+__all__ = ["CallbackManager", "HookNameWarning", "RegistrationError", "UnknownHookError"]
+__version__ = "0.1.0"

@@ -1,0 +1,223 @@
+"""Read a spec (a :class:`typing.Protocol` class) into its table of hooks, once per class.
+
+A hook is a plain instance method of the spec or of a Protocol it extends: its name is the hook
+name, its signature without ``self`` the hook signature, ``async def`` makes it an async hook.
+Anything else declared on a spec (data, properties, static or class methods) is refused, because
+``manager.call.<name>`` could not dispatch it.
+"""
+
+from __future__ import annotations
+
+import inspect
+import weakref
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import FunctionType
+from typing import Any, Final
+
+from typing_extensions import get_protocol_members, is_protocol
+
+from ._errors import UnknownHookError, did_you_mean
+
+__all__ = ["Hook", "HookTable", "describe_spec", "hook_table"]
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Hook:
+    """One hook of a spec: what registration validates against and dispatch forwards."""
+
+    name: str
+    signature: inspect.Signature
+    """The hook's signature without ``self``: the calls that every implementer must accept."""
+    is_async: bool
+    spec_name: str
+    """The qualified name of the spec the hook was read from, for messages."""
+    functions: tuple[FunctionType, ...]
+    """The spec function and any same-named functions of the Protocols it extends:
+    each of them names this hook when passed to ``emit``."""
+
+    @property
+    def label(self) -> str:
+        """``Spec.hook``, as messages name the hook."""
+        return f"{self.spec_name}.{self.name}"
+
+    def describe(self) -> str:
+        """``[async ]def hook(self, <params>)``, as a fix in a message shows it."""
+        self_parameter = inspect.Parameter("self", inspect.Parameter.POSITIONAL_OR_KEYWORD)
+        parameters = [self_parameter, *self.signature.parameters.values()]
+        text = f"def {self.name}{self.signature.replace(parameters=parameters)}"
+        return ("async " if self.is_async else "") + text
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class HookTable:
+    """Every hook of one spec, in declaration order, with lookups by name and by function."""
+
+    spec: type
+    hooks: Mapping[str, Hook]
+    by_function: Mapping[object, Hook]
+    names: frozenset[str]
+    class_plans: weakref.WeakKeyDictionary[type, Any] = field(
+        default_factory=weakref.WeakKeyDictionary
+    )
+    """Per callback class, what registration learned about it (see ``_validate``)."""
+
+    @property
+    def spec_name(self) -> str:
+        return self.spec.__qualname__
+
+    def hook_named(self, name: str) -> Hook:
+        """The hook called ``name``; :class:`UnknownHookError` naming the closest ones if none."""
+        try:
+            return self.hooks[name]
+        except KeyError:
+            raise UnknownHookError(self.unknown_name_message(name), name=name) from None
+
+    def resolve(self, hook: object) -> Hook:
+        """The hook that ``hook`` designates: a hook name, or a spec method such as ``Spec.hook``."""
+        if isinstance(hook, str):
+            return self.hook_named(hook)
+        try:
+            return self.by_function[hook]
+        except (KeyError, TypeError):
+            pass
+        name = getattr(hook, "__name__", None)
+        if isinstance(name, str) and callable(hook):
+            qualname = getattr(hook, "__qualname__", name)
+            hint = (
+                f" The spec has a hook named {name!r}: pass {self.spec_name}.{name} or {name!r}."
+                if name in self.hooks
+                else did_you_mean(name, self.hooks)
+            )
+            raise UnknownHookError(
+                f"{qualname} is not a hook of {self.spec_name}.{hint}", name=name
+            )
+        raise TypeError(
+            f"a hook is given as its name (a str) or as a method of the spec such as "
+            f"{self.spec_name}.{next(iter(self.hooks))}, not {type(hook).__name__} {hook!r}"
+        )
+
+    def unknown_name_message(self, name: str) -> str:
+        return (
+            f"{self.spec_name} has no hook {name!r}.{did_you_mean(name, self.hooks)} "
+            f"Its hooks are: {', '.join(self.hooks)}."
+        )
+
+
+_TABLES: Final[weakref.WeakKeyDictionary[type, HookTable]] = weakref.WeakKeyDictionary()
+
+
+def hook_table(spec: object) -> HookTable:
+    """The hook table of ``spec``, read on first use and cached per class."""
+    if isinstance(spec, type):
+        table = _TABLES.get(spec)
+        if table is not None:
+            return table
+    table = _read_spec(spec)
+    _TABLES[table.spec] = table
+    return table
+
+
+def describe_spec(spec: object) -> str:
+    return spec.__qualname__ if isinstance(spec, type) else repr(spec)
+
+
+def _read_spec(spec: object) -> HookTable:
+    if not isinstance(spec, type):
+        raise TypeError(
+            f"the spec of a CallbackManager is a Protocol class that declares the hooks "
+            f"(or None for an unchecked manager), not {type(spec).__name__} {spec!r}"
+        )
+    name = spec.__qualname__
+    if not is_protocol(spec):
+        raise TypeError(
+            f"{name} is not a Protocol: declare the spec as `class {name}(Protocol): ...` "
+            f"(from typing import Protocol) so that type checkers check its callbacks"
+        )
+    members = get_protocol_members(spec)
+    hooks: dict[str, Hook] = {}
+    by_function: dict[object, Hook] = {}
+    for member in _declaration_order(spec, members):
+        hook = _read_hook(spec, member)
+        hooks[member] = hook
+        for function in hook.functions:
+            by_function[function] = hook
+    if not hooks:
+        raise TypeError(
+            f"{name} declares no hook: give it at least one method, "
+            f"e.g. `def on_event(self) -> None: ...`"
+        )
+    return HookTable(spec=spec, hooks=hooks, by_function=by_function, names=frozenset(hooks))
+
+
+def _declaration_order(spec: type, members: frozenset[str]) -> list[str]:
+    """Protocol members in reading order: the bases' members (left to right), then its own."""
+    order: dict[str, None] = {}
+
+    def visit(klass: type) -> None:
+        for base in klass.__bases__:
+            visit(base)
+        for member in (*vars(klass), *vars(klass).get("__annotations__", {})):
+            if member in members:
+                order.setdefault(member)
+
+    visit(spec)
+    return list(order)
+
+
+def _read_hook(spec: type, name: str) -> Hook:
+    where = f"{spec.__qualname__}.{name}"
+    if name.startswith("__") and name.endswith("__"):
+        raise TypeError(
+            f"{where}: a hook cannot be a dunder method; give the hook a plain name "
+            f"such as `on_{name.strip('_')}`"
+        )
+    try:
+        value = inspect.getattr_static(spec, name)
+    except AttributeError:
+        raise TypeError(
+            f"{where} is a data attribute; a spec declares hooks only, as plain methods "
+            f"(`def {name}(self, ...) -> None: ...`): remove it or make it a method"
+        ) from None
+    if not isinstance(value, FunctionType):
+        kind = _member_kind(value)
+        raise TypeError(
+            f"{where} is {kind}; a spec declares hooks only, as plain instance methods "
+            f"(`def` or `async def` taking self): remove it or make it a plain method"
+        )
+    signature = inspect.signature(value)
+    parameters = list(signature.parameters.values())
+    if not parameters or parameters[0].kind not in (
+        inspect.Parameter.POSITIONAL_ONLY,
+        inspect.Parameter.POSITIONAL_OR_KEYWORD,
+    ):
+        raise TypeError(f"{where} does not take `self`: declare it as `def {name}(self, ...)`")
+    return Hook(
+        name=name,
+        signature=signature.replace(parameters=parameters[1:]),
+        is_async=inspect.iscoroutinefunction(value),
+        spec_name=spec.__qualname__,
+        functions=_same_named_functions(spec, name),
+    )
+
+
+def _same_named_functions(spec: type, name: str) -> tuple[FunctionType, ...]:
+    found: list[FunctionType] = []
+    for klass in spec.__mro__:
+        value = vars(klass).get(name)
+        if isinstance(value, FunctionType) and value not in found:
+            found.append(value)
+    return tuple(found)
+
+
+def _member_kind(value: object) -> str:
+    if isinstance(value, property):
+        return "a property"
+    if isinstance(value, staticmethod):
+        return "a staticmethod"
+    if isinstance(value, classmethod):
+        return "a classmethod"
+    if isinstance(value, type):
+        return "a nested class"
+    return f"a data attribute ({type(value).__name__})"
+

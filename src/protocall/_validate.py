@@ -1,0 +1,315 @@
+"""Which hooks does a callback implement, and can each implementation accept the hook's calls?
+
+The answer comes from the class, never from ``hasattr`` (a ``Mock()`` answers every name): an
+attribute implements a hook when it comes from the instance ``__dict__`` or from a class of the
+MRO that is not a Protocol, and is not ``None``. So a callback that subclasses a spec's Protocols
+implements exactly the methods it overrides.
+
+What can be learned from the class alone is learned once per (class, spec) and kept in a
+:class:`ClassPlan`; registering another instance of a known class only binds its methods.
+"""
+
+from __future__ import annotations
+
+import difflib
+import inspect
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from types import FunctionType, MethodType
+from typing import Any, Final
+
+from typing_extensions import is_protocol
+
+from ._errors import RegistrationError
+from ._signatures import first_rejected_call
+from ._spec import Hook, HookTable
+
+__all__ = ["Binding", "ClassPlan", "bind_callback", "near_miss_message"]
+
+_MISSING: Final = object()
+_NEAR_MISS_CUTOFF: Final = 0.85
+
+
+class _SelfPlaceholder:
+    """Bound as ``self`` to read a class function's signature as its instances see it."""
+
+
+_SELF: Final = _SelfPlaceholder()
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class ClassPlan:
+    """What registration knows about one callback class against one spec."""
+
+    functions: tuple[tuple[str, FunctionType], ...]
+    """Hooks implemented by plain functions of the class, already validated, in hook order."""
+    dynamic: frozenset[str]
+    """Hooks whose class attribute is a descriptor or other object: read per instance."""
+    errors: Mapping[str, str]
+    """Hooks whose class attribute is wrong; the error stands unless the instance overrides it."""
+    shadowable: frozenset[str]
+    """Hook names that an entry of the instance ``__dict__`` would take over."""
+    near_misses: tuple[tuple[str, str], ...]
+    """(public method, hook) pairs whose names are close enough to be a typo."""
+    protocol_bases: tuple[str, ...]
+    """Spec Protocols the class subclasses, for the "implements no hook" hint."""
+    generic_lookup: bool
+    """The class customises attribute lookup: bind through ``getattr``."""
+
+    @property
+    def simple(self) -> bool:
+        return not self.dynamic and not self.errors and not self.generic_lookup
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Binding:
+    """A validated callback: its bound methods per hook, and its near-miss method names."""
+
+    callback: object
+    methods: dict[str, Callable[..., Any]]
+    near_misses: tuple[tuple[str, str], ...]
+
+
+def bind_callback(table: HookTable, callback: object) -> Binding:
+    """Validate ``callback`` against ``table`` and bind its hook methods.
+
+    Raises :class:`RegistrationError` naming the class, the hook and the fix.
+    """
+    if isinstance(callback, type):
+        name = callback.__qualname__
+        raise RegistrationError(
+            f"cannot register the class {name} with a CallbackManager of {table.spec_name}: "
+            f"callbacks are instances. Register an instance instead, e.g. {name}()."
+        )
+    cls = type(callback)
+    plan = _plan_for(table, cls)
+    overrides: set[str] = set()
+    if plan.shadowable:
+        instance_dict = getattr(callback, "__dict__", None)
+        if isinstance(instance_dict, dict) and instance_dict:
+            overrides = plan.shadowable.intersection(instance_dict)
+    if plan.simple and not overrides:
+        methods: dict[str, Callable[..., Any]] = {
+            name: MethodType(function, callback) for name, function in plan.functions
+        }
+    else:
+        methods = _bind_slowly(table, callback, plan, overrides)
+    if not methods:
+        raise RegistrationError(_no_hook_message(table, cls, plan))
+    near_misses = tuple((m, h) for m, h in plan.near_misses if h not in methods)
+    return Binding(callback, methods, near_misses)
+
+
+def near_miss_message(table: HookTable, cls: type, method: str, hook: str) -> str:
+    return (
+        f"{cls.__qualname__}.{method} looks like a misspelling of the hook "
+        f"{table.spec_name}.{hook} and will never be called: rename it to {hook} "
+        f"(or to _{method} if it is not meant as a hook)."
+    )
+
+
+def _bind_slowly(
+    table: HookTable, callback: object, plan: ClassPlan, overrides: set[str]
+) -> dict[str, Callable[..., Any]]:
+    cls = type(callback)
+    functions = dict(plan.functions)
+    methods: dict[str, Callable[..., Any]] = {}
+    for name, hook in table.hooks.items():
+        if name in overrides:
+            value = vars(callback)[name]
+        elif name in plan.errors:
+            raise RegistrationError(plan.errors[name])
+        elif name in plan.dynamic or (plan.generic_lookup and name in functions):
+            try:
+                value = getattr(callback, name)
+            except AttributeError:
+                continue
+        elif name in functions:
+            methods[name] = MethodType(functions[name], callback)
+            continue
+        else:
+            continue
+        if value is None:
+            continue
+        problem = _check_value(value, hook, cls, shown=f"{cls.__qualname__}.{name}")
+        if problem is not None:
+            raise RegistrationError(problem)
+        methods[name] = value
+    return methods
+
+
+def _plan_for(table: HookTable, cls: type) -> ClassPlan:
+    plan: ClassPlan | None = table.class_plans.get(cls)
+    if plan is None:
+        plan = _make_plan(table, cls)
+        try:
+            table.class_plans[cls] = plan
+        except TypeError:  # a class that cannot be weakly referenced: just do not cache
+            pass
+    return plan
+
+
+def _make_plan(table: HookTable, cls: type) -> ClassPlan:
+    functions: list[tuple[str, FunctionType]] = []
+    dynamic: set[str] = set()
+    errors: dict[str, str] = {}
+    shadowable: set[str] = set()
+    has_instance_dict = _instances_have_dict(cls)
+    for name, hook in table.hooks.items():
+        owner, raw = _class_attribute(cls, name)
+        data_descriptor = owner is not None and _is_data_descriptor(raw)
+        if has_instance_dict and not data_descriptor:
+            shadowable.add(name)
+        if owner is None or raw is None or is_protocol(owner):
+            continue
+        shown = f"{cls.__qualname__}.{name}"
+        if isinstance(raw, FunctionType):
+            problem = _check_function(raw, hook, cls, shown)
+            if problem is None:
+                functions.append((name, raw))
+            else:
+                errors[name] = problem
+        elif data_descriptor or _is_descriptor(raw):
+            dynamic.add(name)
+        else:
+            problem = _check_value(raw, hook, cls, shown)
+            if problem is None:
+                dynamic.add(name)
+            else:
+                errors[name] = problem
+    return ClassPlan(
+        functions=tuple(functions),
+        dynamic=frozenset(dynamic),
+        errors=errors,
+        shadowable=frozenset(shadowable),
+        near_misses=_near_misses(table, cls),
+        protocol_bases=tuple(
+            k.__qualname__ for k in cls.__mro__[1:] if is_protocol(k) and k is not object
+        ),
+        generic_lookup=cls.__getattribute__ is not object.__getattribute__,
+    )
+
+
+def _class_attribute(cls: type, name: str) -> tuple[type | None, object]:
+    """The class of the MRO that defines ``name``, and the raw value it holds there."""
+    for klass in cls.__mro__:
+        namespace = vars(klass)
+        if name in namespace:
+            return klass, namespace[name]
+    return None, _MISSING
+
+
+def _instances_have_dict(cls: type) -> bool:
+    return any("__dict__" in vars(klass) for klass in cls.__mro__ if klass is not object)
+
+
+def _is_descriptor(value: object) -> bool:
+    return hasattr(type(value), "__get__")
+
+
+def _is_data_descriptor(value: object) -> bool:
+    kind = type(value)
+    return hasattr(kind, "__set__") or hasattr(kind, "__delete__")
+
+
+def _check_function(function: FunctionType, hook: Hook, cls: type, shown: str) -> str | None:
+    """Problems of a plain function of the class used as the method for ``hook``."""
+    try:
+        signature = inspect.signature(MethodType(function, _SELF))
+    except ValueError:
+        return (
+            f"cannot register {cls.__qualname__}: its method {shown} takes no `self`, so it "
+            f"cannot be called as a method for the hook {hook.label}. Declare it as "
+            f"{hook.describe()}."
+        )
+    return _check_signature(
+        function, signature, hook, cls, shown, shown_signature=inspect.signature(function)
+    )
+
+
+def _check_value(value: object, hook: Hook, cls: type, shown: str) -> str | None:
+    """Problems of an arbitrary attribute value used as the method for ``hook``."""
+    if not callable(value):
+        return (
+            f"cannot register {cls.__qualname__}: its attribute {shown} is named like the hook "
+            f"{hook.label} but is not callable (it is {type(value).__name__} {value!r:.60}). "
+            f"Make it a method, {hook.describe()}, or set it to None to not implement the hook."
+        )
+    try:
+        signature = inspect.signature(value)
+    except (ValueError, TypeError):
+        signature = None  # a builtin without signature metadata: nothing to compare
+    return _check_signature(value, signature, hook, cls, shown, shown_signature=signature)
+
+
+def _check_signature(
+    value: object,
+    signature: inspect.Signature | None,
+    hook: Hook,
+    cls: type,
+    shown: str,
+    *,
+    shown_signature: inspect.Signature | None,
+) -> str | None:
+    is_async = _is_async(value)
+    if is_async != hook.is_async:
+        this, that = ("an `async def`", "synchronous") if is_async else ("a plain `def`", "async")
+        change = "drop `async`" if is_async else "declare it `async def`"
+        return (
+            f"cannot register {cls.__qualname__}: {shown} is {this} but the hook {hook.label} "
+            f"is {that}; {change}: {hook.describe()}."
+        )
+    if signature is None:
+        return None
+    rejected = first_rejected_call(hook.signature, signature)
+    if rejected is None:
+        return None
+    call, reason = rejected
+    return (
+        f"cannot register {cls.__qualname__}: {shown}{shown_signature} cannot accept every "
+        f"call of the hook {hook.label}: the call {call.render(hook.name)} fails ({reason}). "
+        f"Give it the hook's parameters: {hook.describe()}."
+    )
+
+
+def _is_async(value: object) -> bool:
+    if inspect.iscoroutinefunction(value):
+        return True
+    if isinstance(value, (FunctionType, MethodType)):
+        return False
+    call = getattr(type(value), "__call__", None)
+    return call is not None and inspect.iscoroutinefunction(call)
+
+
+def _near_misses(table: HookTable, cls: type) -> tuple[tuple[str, str], ...]:
+    found: list[tuple[str, str]] = []
+    for name in dir(cls):
+        if name.startswith("_") or name in table.names:
+            continue
+        try:
+            value = inspect.getattr_static(cls, name)
+        except AttributeError:
+            continue
+        if not (callable(value) or isinstance(value, (staticmethod, classmethod))):
+            continue
+        close = difflib.get_close_matches(name, table.names, n=1, cutoff=_NEAR_MISS_CUTOFF)
+        if close:
+            found.append((name, close[0]))
+    return tuple(found)
+
+
+def _no_hook_message(table: HookTable, cls: type, plan: ClassPlan) -> str:
+    name = cls.__qualname__
+    message = (
+        f"cannot register {name}: it implements no hook of {table.spec_name}. Implement at "
+        f"least one of {', '.join(table.hooks)} with the hook's signature"
+    )
+    if plan.protocol_bases:
+        message += (
+            f" (it subclasses {', '.join(plan.protocol_bases)}, but methods inherited from a "
+            f"Protocol do not count: override the ones you implement)"
+        )
+    message += "."
+    for method, hook in plan.near_misses:
+        message += f" {name}.{method} looks like a misspelling of {hook}."
+    return message
