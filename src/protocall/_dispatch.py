@@ -29,7 +29,7 @@ import linecache
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Final, Literal
+from typing import Any, Final, Literal, cast
 
 __all__ = ["GENERIC_SHAPE", "STRAIGHT_LINE_LIMIT", "Mode", "Shape", "build_dispatcher", "shape_of"]
 
@@ -104,7 +104,7 @@ def build_dispatcher(
     straight = count <= STRAIGHT_LINE_LIMIT
     factory = _factory(mode, shape, is_async, count if straight else -1)
     if straight:
-        dispatcher = factory(fail, *methods)
+        dispatcher: Callable[..., Any] = factory(fail, *methods)
     else:
         methods = tuple(methods)
         dispatcher = factory(_locating(fail, methods), methods)
@@ -138,8 +138,7 @@ def _factory(mode: Mode, shape: Shape, is_async: bool, count: int) -> Callable[.
     linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
     namespace: dict[str, Any] = {}
     exec(compile(source, filename, "exec"), {"__builtins__": __builtins__}, namespace)  # noqa: S102
-    factory: Callable[..., Any] = namespace[f"{_PREFIX}factory"]
-    return factory
+    return cast(Callable[..., Any], namespace[f"{_PREFIX}factory"])
 
 
 def _source(mode: Mode, shape: Shape, is_async: bool, count: int) -> list[str]:

@@ -170,7 +170,7 @@ class CallbackManager(Generic[T]):
     # -- dispatch -----------------------------------------------------------------------------
 
     @overload
-    def emit(
+    def emit(  # type: ignore[overload-overlap]  # an async hook's results come as one awaitable
         self, hook: Callable[Concatenate[T, P], Coroutine[Any, Any, R]], /, *args: P.args, **kwargs: P.kwargs
     ) -> Coroutine[Any, Any, list[R]]: ...
     @overload
@@ -192,18 +192,22 @@ class CallbackManager(Generic[T]):
         return emitter(*args, **kwargs)
 
     def _emitter_for(self, hook: object) -> Callable[..., Any]:
-        if self._table is not None:
-            name = self._table.resolve(hook).name
-        elif isinstance(hook, str):
-            name = hook
-        elif callable(hook) and isinstance(getattr(hook, "__name__", None), str):
-            name = cast(str, getattr(hook, "__name__"))
-        else:
-            raise TypeError(f"a hook is given as its name (a str) or a method, not {hook!r}")
+        name = self._hook_name(hook)
         emitter = self._build(name, "emit")
         self._emitters[name] = emitter
         self._emitters[hook] = emitter
         return emitter
+
+    def _hook_name(self, hook: object) -> str:
+        """The name of the hook that ``hook`` (a name or a spec method) designates."""
+        if self._table is not None:
+            return self._table.resolve(hook).name
+        if isinstance(hook, str):
+            return hook
+        name: object = getattr(hook, "__name__", None)
+        if callable(hook) and isinstance(name, str):
+            return name
+        raise TypeError(f"a hook is given as its name (a str) or a method, not {hook!r}")
 
     def _build(self, name: str, mode: Mode) -> Callable[..., Any]:
         """Generate the dispatcher of hook ``name`` for the current registrations."""
@@ -273,14 +277,7 @@ class CallbackManager(Generic[T]):
 
     def implementers(self, hook: Callable[..., Any] | str, /) -> tuple[object, ...]:
         """The callbacks that implement ``hook`` (a name or spec method), in call order."""
-        if self._table is not None:
-            name = self._table.resolve(hook).name
-        elif isinstance(hook, str):
-            name = hook
-        else:
-            name = getattr(hook, "__name__", None)
-            if not isinstance(name, str):
-                raise TypeError(f"a hook is given as its name (a str) or a method, not {hook!r}")
+        name = self._hook_name(hook)
         return tuple(cb for cb, method in self._pairs_of(name) if callable(method))
 
     def hooks_of(self, callback: object, /) -> frozenset[str]:

@@ -13,7 +13,7 @@ import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import FunctionType
-from typing import Any, Final
+from typing import Final
 
 from typing_extensions import get_protocol_members, is_protocol
 
@@ -57,9 +57,7 @@ class HookTable:
     hooks: Mapping[str, Hook]
     by_function: Mapping[object, Hook]
     names: frozenset[str]
-    class_plans: weakref.WeakKeyDictionary[type, Any] = field(
-        default_factory=weakref.WeakKeyDictionary
-    )
+    class_plans: weakref.WeakKeyDictionary[type, object] = field(default_factory=lambda: _new_plans())
     """Per callback class, what registration learned about it (see ``_validate``)."""
 
     @property
@@ -102,6 +100,10 @@ class HookTable:
             f"{self.spec_name} has no hook {name!r}.{did_you_mean(name, self.hooks)} "
             f"Its hooks are: {', '.join(self.hooks)}."
         )
+
+
+def _new_plans() -> weakref.WeakKeyDictionary[type, object]:
+    return weakref.WeakKeyDictionary()
 
 
 _TABLES: Final[weakref.WeakKeyDictionary[type, HookTable]] = weakref.WeakKeyDictionary()

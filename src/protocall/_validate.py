@@ -16,7 +16,7 @@ import inspect
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from types import FunctionType, MethodType
-from typing import Any, Final
+from typing import Any, Final, cast
 
 from typing_extensions import is_protocol
 
@@ -83,11 +83,11 @@ def bind_callback(table: HookTable, callback: object) -> Binding:
         )
     cls = type(callback)
     plan = _plan_for(table, cls)
-    overrides: set[str] = set()
+    overrides: frozenset[str] = frozenset()
     if plan.shadowable:
-        instance_dict = getattr(callback, "__dict__", None)
+        instance_dict: object = getattr(callback, "__dict__", None)
         if isinstance(instance_dict, dict) and instance_dict:
-            overrides = plan.shadowable.intersection(instance_dict)
+            overrides = plan.shadowable.intersection(cast(dict[str, object], instance_dict))
     if plan.simple and not overrides:
         methods: dict[str, Callable[..., Any]] = {
             name: MethodType(function, callback) for name, function in plan.functions
@@ -109,7 +109,7 @@ def near_miss_message(table: HookTable, cls: type, method: str, hook: str) -> st
 
 
 def _bind_slowly(
-    table: HookTable, callback: object, plan: ClassPlan, overrides: set[str]
+    table: HookTable, callback: object, plan: ClassPlan, overrides: frozenset[str]
 ) -> dict[str, Callable[..., Any]]:
     cls = type(callback)
     functions = dict(plan.functions)
@@ -139,7 +139,7 @@ def _bind_slowly(
 
 
 def _plan_for(table: HookTable, cls: type) -> ClassPlan:
-    plan: ClassPlan | None = table.class_plans.get(cls)
+    plan = cast(ClassPlan | None, table.class_plans.get(cls))
     if plan is None:
         plan = _make_plan(table, cls)
         try:
@@ -186,7 +186,7 @@ def _make_plan(table: HookTable, cls: type) -> ClassPlan:
         protocol_bases=tuple(
             k.__qualname__ for k in cls.__mro__[1:] if is_protocol(k) and k is not object
         ),
-        generic_lookup=cls.__getattribute__ is not object.__getattribute__,
+        generic_lookup=any("__getattribute__" in vars(k) for k in cls.__mro__ if k is not object),
     )
 
 
