@@ -2,13 +2,24 @@
 
 Declare each hook as a method of a :class:`typing.Protocol`; register callbacks that implement
 any subset of them with a :class:`CallbackManager`; call the hooks through ``manager.call`` (typed
-as the spec) or ``manager.emit`` (returns the results). Callbacks are validated when registered,
-their bound methods are cached per hook, and dispatch runs generated code as fast as a
-hand-written loop.
+as the spec), ``manager.emit`` (returns the results) or ``manager.first`` (the first result).
+Callbacks are validated when registered, their bound methods are cached per hook, and dispatch
+runs generated code as fast as a hand-written loop.
 """
 
-from ._errors import HookNameWarning, RegistrationError, UnknownHookError
-from ._manager import CallbackManager
+from ._errors import HookErrorGroup, HookNameWarning, RegistrationError, UnknownHookError
+from ._manager import CallbackManager, ErrorHandler, ErrorPolicy, Prioritized
+from ._spec import hookspec
 
-__all__ = ["CallbackManager", "HookNameWarning", "RegistrationError", "UnknownHookError"]
+__all__ = [
+    "CallbackManager",
+    "ErrorHandler",
+    "ErrorPolicy",
+    "HookErrorGroup",
+    "HookNameWarning",
+    "Prioritized",
+    "RegistrationError",
+    "UnknownHookError",
+    "hookspec",
+]
 __version__ = "0.1.0"

@@ -1,39 +1,53 @@
 """Per-hook dispatchers, generated as specialised Python functions.
 
 Like attrs generating ``__init__``, we write the source of a dispatcher once per *shape* — the
-hook's parameter list, the number of implementers, call or emit, sync or async — compile it into a
-factory, and cache the factory. Building a dispatcher for a new set of implementers is then one
-call of the cached factory with the bound methods as its arguments.
+hook's parameter list, what each implementer is passed, the number of implementers, the mode
+(``call``, ``emit``, ``first``), sync or async — compile it into a factory, and cache the
+factory. Building a dispatcher for a new set of implementers is then one call of the cached
+factory with the bound methods as its arguments.
 
-For the hook ``def on_batch(self, *, loss: float) -> None`` and two implementers the generated
-``call`` dispatcher is::
+For the hook ``def on_batch(self, *, loss: float) -> None`` and two implementers, the generated
+``call`` dispatcher under the default error policy is::
 
     def on_batch(*, loss):
         try:
             m0(loss=loss)
             m1(loss=loss)
         except BaseException as exc:
-            fail(exc, exc.__traceback__.tb_lineno - FIRST_LINE)
+            fail(exc, (exc.__traceback__.tb_lineno - FIRST_LINE) // 1)
             raise
 
-straight-line calls with the hook's own parameters, no loop and no ``*args``/``**kwargs`` packing,
-so that it runs as fast as (or faster than) a hand-written loop over the bound methods. The line
-of the failing call, read from the traceback only when something raised, tells which implementer
-failed, so the happy path pays nothing for the exception note.
+straight-line calls with the hook's own parameters, no loop and no ``*args``/``**kwargs``
+packing, so that it runs as fast as (or faster than) a hand-written loop over the bound methods.
+The line of the failing call, read from the traceback only when something raised, tells which
+implementer failed, so the happy path pays nothing for the exception note.
+
+The other error policies (collect, handler) and concurrent async hooks use a loop with a
+``try`` per implementer: they cost a little more per call, and only managers that ask for them pay.
 """
 
 from __future__ import annotations
 
+import asyncio
 import inspect
 import linecache
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Final, Literal, cast
 
-__all__ = ["GENERIC_SHAPE", "STRAIGHT_LINE_LIMIT", "Mode", "Shape", "build_dispatcher", "shape_of"]
+__all__ = [
+    "GENERIC_SHAPE",
+    "STRAIGHT_LINE_LIMIT",
+    "Mode",
+    "Recovery",
+    "Shape",
+    "Target",
+    "build_dispatcher",
+    "shape_of",
+]
 
-Mode = Literal["call", "emit"]
+Mode = Literal["call", "emit", "first"]
 Failure = Callable[[BaseException, int], None]
 """Adds the note to an exception raised by the implementer at the given index."""
 
@@ -49,12 +63,44 @@ class Shape:
 
     parameters: str
     """The dispatcher's parameter list, e.g. ``*, loss, output``."""
-    arguments: str
-    """The argument list of each forwarded call, e.g. ``loss=loss, output=output``."""
+    forwards: tuple[tuple[str, str], ...]
+    """Per hook parameter, its name and how it is forwarded, e.g. ``("loss", "loss=loss")``."""
+    exact: bool
+    """Forwards the hook's own parameters by name (else ``*args, **kwargs``)."""
+
+    def arguments(self, dropped: frozenset[str] = frozenset()) -> str:
+        """The argument list of a forwarded call, less the keyword-only ``dropped`` ones."""
+        return ", ".join(text for name, text in self.forwards if name not in dropped)
 
 
-GENERIC_SHAPE: Final = Shape(f"*{_PREFIX}args, **{_PREFIX}kwargs", f"*{_PREFIX}args, **{_PREFIX}kwargs")
+GENERIC_SHAPE: Final = Shape(
+    parameters=f"*{_PREFIX}args, **{_PREFIX}kwargs",
+    forwards=(("", f"*{_PREFIX}args"), ("", f"**{_PREFIX}kwargs")),
+    exact=False,
+)
 """Forwards whatever it is given: for unchecked managers and hooks with default values."""
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """One implementer, as the dispatcher calls it."""
+
+    method: Callable[..., Any]
+    dropped: frozenset[str] = frozenset()
+    """Keyword-only hook parameters this implementer does not take: they are not passed."""
+
+
+@dataclass(frozen=True, slots=True)
+class Recovery:
+    """An error policy other than "raise at once": what to do with each failure, and at the end.
+
+    ``handle(exc, index, errors)`` is called (after the note is added) for an :class:`Exception`
+    from the implementer at ``index`` and returns the updated list of collected errors (or None);
+    ``finish(errors, results)`` runs after the last implementer and raises if it must.
+    """
+
+    handle: Callable[[Exception, int, list[Exception] | None], list[Exception] | None]
+    finish: Callable[[list[Exception] | None, list[Any]], None]
 
 
 def shape_of(signature: inspect.Signature) -> Shape:
@@ -71,17 +117,17 @@ def shape_of(signature: inspect.Signature) -> Shape:
         parameters=[p.replace(annotation=p.empty) for p in parameters],
         return_annotation=signature.empty,
     )
-    forwarded: list[str] = []
+    forwards: list[tuple[str, str]] = []
     for p in parameters:
         if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD):
-            forwarded.append(p.name)
+            forwards.append((p.name, p.name))
         elif p.kind is p.VAR_POSITIONAL:
-            forwarded.append(f"*{p.name}")
+            forwards.append((p.name, f"*{p.name}"))
         elif p.kind is p.KEYWORD_ONLY:
-            forwarded.append(f"{p.name}={p.name}")
+            forwards.append((p.name, f"{p.name}={p.name}"))
         else:
-            forwarded.append(f"**{p.name}")
-    return Shape(str(bare)[1:-1], ", ".join(forwarded))
+            forwards.append((p.name, f"**{p.name}"))
+    return Shape(str(bare)[1:-1], tuple(forwards), exact=True)
 
 
 def build_dispatcher(
@@ -89,25 +135,36 @@ def build_dispatcher(
     mode: Mode,
     shape: Shape,
     is_async: bool,
-    methods: Sequence[Callable[..., Any]],
+    targets: Sequence[Target],
     fail: Failure,
     name: str,
     qualname: str,
+    recovery: Recovery | None = None,
+    concurrent: bool = False,
 ) -> Callable[..., Any]:
-    """A function that calls ``methods`` in order with the arguments it is given.
+    """A function that calls the ``targets`` in order with the arguments it is given.
 
-    ``call`` returns None, ``emit`` the list of results; for ``is_async`` the function is a
-    coroutine function that awaits each call in turn. ``fail(exc, index)`` is called when the
-    implementer at ``index`` raises, before the exception propagates.
+    ``call`` returns None, ``emit`` the list of results, ``first`` the first result that is not
+    None (and stops there). For ``is_async`` the function is a coroutine function that awaits each
+    call in turn, or, when ``concurrent``, runs them all as one task group. ``fail(exc, index)`` is
+    called when the implementer at ``index`` raises, before the error policy (``recovery``, or by
+    default: propagate at once) applies.
     """
-    count = len(methods)
-    straight = count <= STRAIGHT_LINE_LIMIT
-    factory = _factory(mode, shape, is_async, count if straight else -1)
-    if straight:
-        dispatcher: Callable[..., Any] = factory(fail, *methods)
+    if concurrent:
+        adapted = [_adapted(t) for t in targets]
+        dispatcher = _concurrent_dispatcher(mode, adapted, fail, recovery)
+    elif recovery is None and shape.exact and len(targets) <= STRAIGHT_LINE_LIMIT:
+        arguments = tuple(shape.arguments(t.dropped) for t in targets)
+        factory = _factory(mode, shape.parameters, arguments, is_async, "straight")
+        dispatcher = factory(fail, *(t.method for t in targets))
     else:
-        methods = tuple(methods)
-        dispatcher = factory(_locating(fail, methods), methods)
+        methods = tuple(_adapted(t) for t in targets)
+        form = "loop" if recovery is None else "recovering"
+        factory = _factory(mode, shape.parameters, (shape.arguments(),), is_async, form)
+        if recovery is None:
+            dispatcher = factory(_locating(fail, methods), methods)
+        else:
+            dispatcher = factory(_noting(fail, recovery), methods, recovery.finish)
     # Tracebacks then read "in TrainHooks.call.on_batch" rather than "in _pc_dispatch".
     dispatcher.__code__ = dispatcher.__code__.replace(co_name=name, co_qualname=qualname)
     dispatcher.__name__ = name
@@ -115,25 +172,57 @@ def build_dispatcher(
     return dispatcher
 
 
-def _locating(fail: Failure, methods: tuple[Callable[..., Any], ...]) -> Callable[[BaseException, object], None]:
+def _adapted(target: Target) -> Callable[..., Any]:
+    """The target's method, or a wrapper that leaves out the keywords it does not take."""
+    method, dropped = target.method, target.dropped
+    if not dropped:
+        return method
+
+    def adapter(*args: Any, **kwargs: Any) -> Any:
+        for keyword in dropped:
+            kwargs.pop(keyword, None)
+        return method(*args, **kwargs)
+
+    return adapter
+
+
+def _locating(fail: Failure, methods: Sequence[object]) -> Callable[[BaseException, object], None]:
     """For the loop form: find the failing method's index by identity."""
 
     def fail_at(exc: BaseException, method: object) -> None:
-        index = next((i for i, m in enumerate(methods) if m is method), -1)
-        fail(exc, index)
+        fail(exc, next((i for i, m in enumerate(methods) if m is method), -1))
 
     return fail_at
 
 
-@lru_cache(maxsize=512)
-def _factory(mode: Mode, shape: Shape, is_async: bool, count: int) -> Callable[..., Any]:
+def _noting(
+    fail: Failure, recovery: Recovery
+) -> Callable[[Exception, int, list[Exception] | None], list[Exception] | None]:
+    def handle(exc: Exception, index: int, errors: list[Exception] | None) -> list[Exception] | None:
+        fail(exc, index)
+        return recovery.handle(exc, index, errors)
+
+    return handle
+
+
+@lru_cache(maxsize=1024)
+def _factory(
+    mode: Mode, parameters: str, arguments: tuple[str, ...], is_async: bool, form: str
+) -> Callable[..., Any]:
     """Compile (once per distinct key) the factory that makes dispatchers of this shape.
 
-    ``count`` is the number of implementers written out, or -1 for the loop form.
+    ``form`` is "straight" (one line per implementer; ``arguments`` holds each one's argument
+    list), "loop" or "recovering" (``arguments`` holds the one argument list of every call).
     """
-    lines = _source(mode, shape, is_async, count)
+    writer = _SOURCES[form]
+    lines = writer(mode, parameters, arguments, "await " if is_async else "")
+    define = "async def" if is_async else "def"
+    lines[1] = lines[1].replace("def ", f"{define} ", 1)
     source = "\n".join(lines) + "\n"
-    filename = f"<protocall {mode} dispatcher: {'async ' if is_async else ''}({shape.parameters}) x{count}>"
+    filename = (
+        f"<protocall {form} {mode} dispatcher: {'async ' if is_async else ''}({parameters})"
+        f" x{len(arguments)}>"
+    )
     # Registered like attrs does, so that tracebacks through a dispatcher show its lines.
     linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
     namespace: dict[str, Any] = {}
@@ -141,45 +230,134 @@ def _factory(mode: Mode, shape: Shape, is_async: bool, count: int) -> Callable[.
     return cast(Callable[..., Any], namespace[f"{_PREFIX}factory"])
 
 
-def _source(mode: Mode, shape: Shape, is_async: bool, count: int) -> list[str]:
+def _straight(mode: Mode, parameters: str, arguments: tuple[str, ...], wait: str) -> list[str]:
     p = _PREFIX
-    define = "async def" if is_async else "def"
-    wait = "await " if is_async else ""
-    call = f"({shape.arguments})"
-    if count >= 0:
-        head = [f"def {p}factory({p}fail{''.join(f', {p}m{i}' for i in range(count))}):"]
-    else:
-        head = [f"def {p}factory({p}fail, {p}methods):"]
-    lines = [*head, f"    {define} {p}dispatch({shape.parameters}):"]
-    if count == 0:
-        lines.append("        return None" if mode == "call" else "        return []")
-        lines.append(f"    return {p}dispatch")
-        return lines
+    names = "".join(f", {p}m{i}" for i in range(len(arguments)))
+    lines = [f"def {p}factory({p}fail{names}):", f"    def {p}dispatch({parameters}):"]
+    if not arguments:
+        lines.append({"call": "        return None", "emit": "        return []", "first": "        return None"}[mode])
+        return [*lines, f"    return {p}dispatch"]
     lines.append("        try:")
-    if count > 0:
-        if mode == "call":
-            first = len(lines) + 1
-            lines += [f"            {wait}{p}m{i}{call}" for i in range(count)]
-        else:
-            lines.append("            return [")
-            first = len(lines) + 1
-            lines += [f"                {wait}{p}m{i}{call}," for i in range(count)]
-            lines.append("            ]")
-        failure = f"{p}fail({p}exc, {p}exc.__traceback__.tb_lineno - {first})"
+    if mode == "call":
+        first, per = len(lines) + 1, 1
+        lines += [f"            {wait}{p}m{i}({args})" for i, args in enumerate(arguments)]
+    elif mode == "emit":
+        lines.append("            return [")
+        first, per = len(lines) + 1, 1
+        lines += [f"                {wait}{p}m{i}({args})," for i, args in enumerate(arguments)]
+        lines.append("            ]")
     else:
-        if mode == "emit":
-            lines.append(f"            {p}results = []")
-        lines.append(f"            for {p}m in {p}methods:")
-        if mode == "call":
-            lines.append(f"                {wait}{p}m{call}")
-        else:
-            lines.append(f"                {p}results.append({wait}{p}m{call})")
-            lines.append(f"            return {p}results")
-        failure = f"{p}fail({p}exc, {p}m)"
+        first, per = len(lines) + 1, 2
+        for i, args in enumerate(arguments):
+            lines.append(f"            if ({p}r := {wait}{p}m{i}({args})) is not None:")
+            lines.append(f"                return {p}r")
+        # a return inside `try` is fine: nothing to clean up
     lines += [
         f"        except BaseException as {p}exc:",
-        f"            {failure}",
+        f"            {p}fail({p}exc, ({p}exc.__traceback__.tb_lineno - {first}) // {per})",
         "            raise",
+    ]
+    if mode == "first":
+        lines.append("        return None")
+    return [*lines, f"    return {p}dispatch"]
+
+
+def _loop(mode: Mode, parameters: str, arguments: tuple[str, ...], wait: str) -> list[str]:
+    p = _PREFIX
+    call = f"{wait}{p}m({arguments[0]})"
+    lines = [f"def {p}factory({p}fail, {p}methods):", f"    def {p}dispatch({parameters}):"]
+    lines.append(f"        {p}m = None")
+    if mode == "emit":
+        lines.append(f"        {p}results = []")
+    lines += ["        try:", f"            for {p}m in {p}methods:"]
+    if mode == "call":
+        lines.append(f"                {call}")
+    elif mode == "emit":
+        lines.append(f"                {p}results.append({call})")
+    else:
+        lines += [f"                if ({p}r := {call}) is not None:", f"                    return {p}r"]
+    lines += [
+        f"        except BaseException as {p}exc:",
+        f"            {p}fail({p}exc, {p}m)",
+        "            raise",
+        f"        return {p}results" if mode == "emit" else "        return None",
         f"    return {p}dispatch",
     ]
     return lines
+
+
+def _recovering(mode: Mode, parameters: str, arguments: tuple[str, ...], wait: str) -> list[str]:
+    p = _PREFIX
+    lines = [
+        f"def {p}factory({p}handle, {p}methods, {p}finish):",
+        f"    def {p}dispatch({parameters}):",
+        f"        {p}errors = None",
+        f"        {p}results = []",
+        f"        for {p}i, {p}m in enumerate({p}methods):",
+        "            try:",
+        f"                {p}r = {wait}{p}m({arguments[0]})",
+        f"            except Exception as {p}exc:",
+        f"                {p}errors = {p}handle({p}exc, {p}i, {p}errors)",
+        "                continue",
+    ]
+    if mode == "emit":
+        lines.append(f"            {p}results.append({p}r)")
+    elif mode == "first":
+        lines += [
+            f"            if {p}r is not None:",
+            f"                {p}finish({p}errors, [{p}r])",
+            f"                return {p}r",
+        ]
+    lines.append(f"        {p}finish({p}errors, {p}results)")
+    lines.append(f"        return {p}results" if mode == "emit" else "        return None")
+    return [*lines, f"    return {p}dispatch"]
+
+
+_SOURCES: Final[dict[str, Callable[[Mode, str, tuple[str, ...], str], list[str]]]] = {
+    "straight": _straight,
+    "loop": _loop,
+    "recovering": _recovering,
+}
+
+
+def _concurrent_dispatcher(
+    mode: Mode, methods: Sequence[Callable[..., Any]], fail: Failure, recovery: Recovery | None
+) -> Callable[..., Coroutine[Any, Any, Any]]:
+    """An ``async`` dispatcher that runs every implementer at once, as one task group.
+
+    Under the default policy the first failure cancels the others and the task group raises an
+    :class:`ExceptionGroup` of the failures; under a recovering policy every implementer runs to
+    the end. Results are reported in implementer order, whatever order they finished in.
+    """
+    methods = tuple(methods)
+    missing = object()
+
+    async def _pc_dispatch(*args: Any, **kwargs: Any) -> Any:
+        results: list[Any] = [missing] * len(methods)
+        errors: list[Exception] | None = None
+
+        async def run(index: int, method: Callable[..., Any]) -> None:
+            nonlocal errors
+            try:
+                results[index] = await method(*args, **kwargs)
+            except Exception as exc:
+                fail(exc, index)
+                if recovery is None:
+                    raise
+                errors = recovery.handle(exc, index, errors)
+
+        if methods:
+            async with asyncio.TaskGroup() as group:
+                for index, method in enumerate(methods):
+                    group.create_task(run(index, method))
+        done = [r for r in results if r is not missing]
+        if mode == "first":
+            found = next((r for r in done if r is not None), None)
+            if recovery is not None:
+                recovery.finish(errors, [] if found is None else [found])
+            return found
+        if recovery is not None:
+            recovery.finish(errors, done)
+        return done if mode == "emit" else None
+
+    return _pc_dispatch

@@ -7,9 +7,18 @@ meets one knows the fix without reading protocall's source.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
-__all__ = ["HookNameWarning", "RegistrationError", "UnknownHookError", "closest_names"]
+from typing_extensions import Self
+
+__all__ = [
+    "HookErrorGroup",
+    "HookNameWarning",
+    "RegistrationError",
+    "UnknownHookError",
+    "closest_names",
+    "did_you_mean",
+]
 
 
 class RegistrationError(TypeError):
@@ -49,3 +58,32 @@ def did_you_mean(name: str, candidates: Iterable[str]) -> str:
     if not close:
         return ""
     return " Did you mean " + " or ".join(repr(c) for c in close) + "?"
+
+
+class HookErrorGroup(ExceptionGroup[Exception]):
+    """The failures of one hook call under ``errors="collect"``, raised after every implementer ran.
+
+    Each exception carries the note naming its callback and hook. ``results`` holds what the
+    implementers that did not fail returned (for ``emit``: in call order; for ``first``: the
+    first non-None result, if one was found), so that no result is lost.
+    """
+
+    hook: str
+    results: list[object]
+
+    def __new__(
+        cls, message: str, exceptions: Sequence[Exception], *, hook: str = "", results: Sequence[object] = ()
+    ) -> Self:
+        group = super().__new__(cls, message, exceptions)
+        group.hook = hook
+        group.results = list(results)
+        return group
+
+    def __init__(
+        self, message: str, exceptions: Sequence[Exception], *, hook: str = "", results: Sequence[object] = ()
+    ) -> None:
+        super().__init__(message, exceptions)
+
+    def derive(self, excs: Sequence[Exception]) -> HookErrorGroup:  # type: ignore[override]
+        """Keep ``hook`` and ``results`` on the groups that ``split``/``subgroup`` make."""
+        return HookErrorGroup(self.message, excs, hook=self.hook, results=self.results)

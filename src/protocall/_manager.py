@@ -9,36 +9,77 @@ the next call.
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import warnings
 from collections.abc import Callable, Coroutine, Iterable
-from typing import Any, Final, Generic, TypeVar, cast, overload
+from dataclasses import dataclass
+from typing import Any, Final, Generic, Literal, TypeAlias, TypeVar, cast, overload
 
 from typing_extensions import Concatenate, ParamSpec
 
-from ._dispatch import GENERIC_SHAPE, Mode, build_dispatcher, shape_of
-from ._errors import HookNameWarning, RegistrationError
+from ._dispatch import GENERIC_SHAPE, Mode, Recovery, Target, build_dispatcher, shape_of
+from ._errors import HookErrorGroup, HookNameWarning, RegistrationError
 from ._spec import HookTable, hook_table
 from ._validate import Binding, bind_callback, near_miss_message
 
-__all__ = ["CallbackManager"]
+__all__ = ["CallbackManager", "ErrorHandler", "ErrorPolicy", "Prioritized"]
 
 T = TypeVar("T")
 C = TypeVar("C")
 R = TypeVar("R")
 P = ParamSpec("P")
 
-_Pairs = tuple[tuple[object, Callable[..., Any]], ...]
-"""A hook's implementers in call order: (callback, bound method)."""
+ErrorHandler: TypeAlias = Callable[[Any, str, Exception], None]
+"""``handler(callback, hook_name, exc)``: decides what a failure in a callback does.
+
+Return to go on with the next implementer; raise (``exc`` or another) to stop the call."""
+
+ErrorPolicy: TypeAlias = "Literal['raise', 'collect'] | ErrorHandler"
+"""What an exception raised by a callback does (the ``errors=`` of the manager).
+
+``"raise"``: propagate at once; ``"collect"``: call every implementer, then raise a
+:class:`~protocall.HookErrorGroup`; a handler: called for each failure."""
+
+
+@dataclass(frozen=True, slots=True)
+class Prioritized(Generic[C]):
+    """A callback with a priority, for the constructor's list: ``Prioritized(Timer(), 10)``.
+
+    Higher priorities are called earlier; equal priorities keep registration order. The
+    manager registers (and reports in ``callbacks``) the callback itself, not this wrapper.
+    """
+
+    callback: C
+    priority: int = 0
 
 
 class _Registration:
-    """One registered callback: its bound method per hook (``None`` on an unchecked manager)."""
+    """One registered callback, its place in the call order, and its bound methods per hook."""
 
-    __slots__ = ("callback", "methods")
+    __slots__ = ("callback", "dropped", "methods", "order")
 
-    def __init__(self, callback: object, methods: dict[str, Callable[..., Any]] | None) -> None:
+    def __init__(
+        self,
+        callback: object,
+        methods: dict[str, Callable[..., Any]] | None,
+        dropped: dict[str, frozenset[str]] | None,
+        order: tuple[int, int],
+    ) -> None:
         self.callback: Final = callback
         self.methods: Final = methods
+        """Hook name → bound method; None on an unchecked manager (looked up by name)."""
+        self.dropped: Final = dropped
+        self.order: Final = order
+        """(-priority, registration number): the sort key of the call order."""
+
+
+def _order_of(registration: _Registration) -> tuple[int, int]:
+    return registration.order
+
+
+_Pairs = tuple[tuple[object, Target], ...]
+"""A hook's implementers in call order: (callback, how to call it)."""
 
 
 class _HookCaller:
@@ -73,40 +114,78 @@ class CallbackManager(Generic[T]):
     """Callbacks for the hooks declared by the Protocol ``T``, validated and dispatched in order.
 
     ``CallbackManager(Spec, callbacks)`` registers ``callbacks`` (any iterable, copied) in order,
-    all or none. ``manager.call.<hook>(...)`` calls every implementer of the hook in registration
-    order and returns None; ``manager.emit(Spec.hook, ...)`` returns their results as a list.
+    all or none; an item may be ``Prioritized(callback, priority)``. ``manager.call.<hook>(...)``
+    calls every implementer of the hook in call order and returns None; ``manager.emit(Spec.hook,
+    ...)`` returns their results as a list; ``manager.first(Spec.hook, ...)`` the first result that
+    is not None. ``errors=`` sets what an exception in a callback does (see :data:`ErrorPolicy`).
+
     With ``spec=None`` the manager is *unchecked*: any hook name may be called and each callback's
     method is looked up by name with ``getattr``, as Lightning Fabric's ``call`` does.
     """
 
-    __slots__ = ("__weakref__", "_bindings", "_emitters", "_pairs", "_registrations", "_table", "call")
+    __slots__ = (
+        "__weakref__",
+        "_by_id",
+        "_counter",
+        "_emitters",
+        "_errors",
+        "_firsts",
+        "_pairs",
+        "_registrations",
+        "_table",
+        "call",
+    )
 
     call: T
     """The hooks as methods: ``manager.call.on_event(...)`` calls every implementer, in order."""
 
     @overload
-    def __init__(self: CallbackManager[Any], spec: None, callbacks: Iterable[object] = ()) -> None: ...
+    def __init__(
+        self: CallbackManager[Any],
+        spec: None,
+        callbacks: Iterable[object] = (),
+        *,
+        errors: ErrorPolicy = "raise",
+    ) -> None: ...
     @overload
-    def __init__(self, spec: Callable[..., T], callbacks: Iterable[object] = ()) -> None: ...
-    def __init__(self, spec: Callable[..., T] | None, callbacks: Iterable[object] = ()) -> None:
+    def __init__(
+        self, spec: Callable[..., T], callbacks: Iterable[object] = (), *, errors: ErrorPolicy = "raise"
+    ) -> None: ...
+    def __init__(
+        self,
+        spec: Callable[..., T] | None,
+        callbacks: Iterable[object] = (),
+        *,
+        errors: ErrorPolicy = "raise",
+    ) -> None:
+        if not (errors in ("raise", "collect") or callable(errors)):
+            raise ValueError(
+                f"errors= is 'raise', 'collect' or a handler (callback, hook_name, exc) -> None, "
+                f"not {errors!r}"
+            )
         self._table: Final[HookTable | None] = None if spec is None else hook_table(spec)
+        self._errors: Final[ErrorPolicy] = errors
         self._registrations: list[_Registration] = []
-        self._bindings: dict[int, _Registration] = {}
+        """In call order: sorted by (-priority, registration number)."""
+        self._by_id: dict[int, _Registration] = {}
         """Checked managers: registration per ``id(callback)``."""
+        self._counter: Final = itertools.count()
         self._pairs: dict[str, _Pairs] = {}
         self._emitters: dict[object, Callable[..., Any]] = {}
+        self._firsts: dict[object, Callable[..., Any]] = {}
         self.call = cast(T, _HookCaller(self))
-        self._add(list(callbacks))
+        self._add([_unwrap(item) for item in callbacks])
 
     # -- registration -----------------------------------------------------------------------
 
-    def register(self, callback: C, /) -> C:
-        """Register ``callback`` after the ones already registered and return it.
+    def register(self, callback: C, /, *, priority: int = 0) -> C:
+        """Register ``callback`` and return it.
 
-        Raises :class:`~protocall.RegistrationError` (and changes nothing) if it does not fit the
-        spec or is already registered.
+        It is called after the callbacks of the same or higher ``priority`` registered before it,
+        and before those of lower priority. Raises :class:`~protocall.RegistrationError` (and
+        changes nothing) if it does not fit the spec or is already registered.
         """
-        self._add([callback])
+        self._add([(callback, _checked_priority(priority))])
         return callback
 
     def unregister(self, callback: object, /) -> None:
@@ -121,36 +200,43 @@ class CallbackManager(Generic[T]):
             )
         del self._registrations[position]
         if self._table is not None:
-            del self._bindings[id(callback)]
+            del self._by_id[id(callback)]
         self._invalidate(registration.methods)
 
-    def _add(self, callbacks: list[object]) -> None:
+    def _add(self, items: list[tuple[object, int]]) -> None:
         """Validate every callback, then register them all; on any error, register none."""
-        if not callbacks:
+        if not items:
             return
         table = self._table
         if table is None:
-            self._registrations.extend(_Registration(cb, None) for cb in callbacks)
+            for callback, priority in items:
+                self._insert(_Registration(callback, None, None, (-priority, next(self._counter))))
             self._invalidate(None)
             return
-        bindings: list[Binding] = []
+        bindings: list[tuple[Binding, int]] = []
         seen: set[int] = set()
-        for callback in callbacks:
-            if id(callback) in self._bindings or id(callback) in seen:
-                raise _duplicate_error(callback, table, already=id(callback) in self._bindings)
-            bindings.append(bind_callback(table, callback))
+        for callback, priority in items:
+            if id(callback) in self._by_id or id(callback) in seen:
+                raise _duplicate_error(callback, table, already=id(callback) in self._by_id)
+            bindings.append((bind_callback(table, callback), priority))
             seen.add(id(callback))
-        for binding in bindings:
+        for binding, _ in bindings:
             for method, hook in binding.near_misses:
                 message = near_miss_message(table, type(binding.callback), method, hook)
                 warnings.warn(message, HookNameWarning, stacklevel=3)
         touched: set[str] = set()
-        for binding in bindings:
-            registration = _Registration(binding.callback, binding.methods)
-            self._registrations.append(registration)
-            self._bindings[id(binding.callback)] = registration
+        for binding, priority in bindings:
+            order = (-priority, next(self._counter))
+            registration = _Registration(
+                binding.callback, binding.methods, dict(binding.dropped), order
+            )
+            self._insert(registration)
+            self._by_id[id(binding.callback)] = registration
             touched.update(binding.methods)
         self._invalidate(touched)
+
+    def _insert(self, registration: _Registration) -> None:
+        bisect.insort(self._registrations, registration, key=_order_of)
 
     def _invalidate(self, hooks: Iterable[str] | None) -> None:
         """Forget the dispatchers of ``hooks`` (of every hook for ``None``)."""
@@ -159,13 +245,15 @@ class CallbackManager(Generic[T]):
             caller_dict.clear()
             self._pairs.clear()
             self._emitters.clear()
+            self._firsts.clear()
             return
         for name in hooks:
             caller_dict.pop(name, None)
             self._pairs.pop(name, None)
-            self._emitters.pop(name, None)
-            for function in self._table.hooks[name].functions:
-                self._emitters.pop(function, None)
+            for cache in (self._emitters, self._firsts):
+                cache.pop(name, None)
+                for function in self._table.hooks[name].functions:
+                    cache.pop(function, None)
 
     # -- dispatch -----------------------------------------------------------------------------
 
@@ -185,18 +273,39 @@ class CallbackManager(Generic[T]):
         """
         try:
             emitter = self._emitters[hook]
-        except KeyError:
-            emitter = self._emitter_for(hook)
-        except TypeError:  # unhashable: certainly not a hook
-            emitter = self._emitter_for(hook)
+        except (KeyError, TypeError):  # TypeError: unhashable, so certainly not a hook
+            emitter = self._cached(hook, "emit", self._emitters)
         return emitter(*args, **kwargs)
 
-    def _emitter_for(self, hook: object) -> Callable[..., Any]:
+    @overload
+    def first(
+        self, hook: Callable[Concatenate[T, P], Coroutine[Any, Any, R]], /, *args: P.args, **kwargs: P.kwargs
+    ) -> Coroutine[Any, Any, R | None]: ...
+    @overload
+    def first(self, hook: Callable[Concatenate[T, P], R], /, *args: P.args, **kwargs: P.kwargs) -> R | None: ...
+    @overload
+    def first(self, hook: str, /, *args: Any, **kwargs: Any) -> Any: ...
+    def first(self, hook: Callable[..., Any] | str, /, *args: Any, **kwargs: Any) -> Any:
+        """Call the implementers of ``hook`` in order until one returns something other than None.
+
+        Returns that result (None if there is none); the implementers after it are not called,
+        as with pluggy's ``firstresult``. For an ``async def`` hook the result is an awaitable.
+        """
+        try:
+            dispatcher = self._firsts[hook]
+        except (KeyError, TypeError):
+            dispatcher = self._cached(hook, "first", self._firsts)
+        return dispatcher(*args, **kwargs)
+
+    def _cached(
+        self, hook: object, mode: Mode, cache: dict[object, Callable[..., Any]]
+    ) -> Callable[..., Any]:
         name = self._hook_name(hook)
-        emitter = self._build(name, "emit")
-        self._emitters[name] = emitter
-        self._emitters[hook] = emitter
-        return emitter
+        dispatcher = self._build(name, mode)
+        cache[name] = dispatcher
+        if not isinstance(hook, str):
+            cache[hook] = dispatcher
+        return dispatcher
 
     def _hook_name(self, hook: object) -> str:
         """The name of the hook that ``hook`` (a name or a spec method) designates."""
@@ -220,8 +329,10 @@ class CallbackManager(Generic[T]):
             mode=mode,
             shape=shape_of(hook.signature),
             is_async=hook.is_async,
-            methods=[method for _, method in pairs],
+            concurrent=hook.concurrent,
+            targets=[target for _, target in pairs],
             fail=_failure_note(hook.label, pairs),
+            recovery=_recovery(self._errors, hook.label, name, pairs),
             name=name,
             qualname=f"{table.spec_name}.{mode}.{name}",
         )
@@ -231,35 +342,38 @@ class CallbackManager(Generic[T]):
         if pairs is None:
             if self._table is None:
                 pairs = tuple(
-                    (r.callback, method)
+                    (r.callback, Target(method))
                     for r in self._registrations
                     if (method := getattr(r.callback, name, None)) is not None
                 )
             else:
                 pairs = tuple(
-                    (r.callback, r.methods[name])
+                    (r.callback, Target(r.methods[name], r.dropped.get(name, frozenset())))
                     for r in self._registrations
-                    if r.methods is not None and name in r.methods
+                    if r.methods is not None and r.dropped is not None and name in r.methods
                 )
+                if self._table.hooks[name].reverse:
+                    pairs = pairs[::-1]
             self._pairs[name] = pairs
         return pairs
 
     def _build_unchecked(self, name: str, mode: Mode) -> Callable[..., Any]:
         pairs = self._pairs_of(name)
-        methods = [
-            method if callable(method) else _skipper(callback, name, mode)
-            for callback, method in pairs
+        targets = [
+            target if callable(target.method) else Target(_skipper(callback, name, mode))
+            for callback, target in pairs
         ]
         dispatcher = build_dispatcher(
             mode=mode,
             shape=GENERIC_SHAPE,
             is_async=False,
-            methods=methods,
+            targets=targets,
             fail=_failure_note(f"{name!r}", pairs),
+            recovery=_recovery(self._errors, repr(name), name, pairs),
             name=name,
             qualname=f"unchecked.{mode}.{name}",
         )
-        if mode == "emit" and any(not callable(m) for _, m in pairs):
+        if mode == "emit" and any(not callable(t.method) for _, t in pairs):
             return _dropping_skipped(dispatcher)
         return dispatcher
 
@@ -278,7 +392,7 @@ class CallbackManager(Generic[T]):
     def implementers(self, hook: Callable[..., Any] | str, /) -> tuple[object, ...]:
         """The callbacks that implement ``hook`` (a name or spec method), in call order."""
         name = self._hook_name(hook)
-        return tuple(cb for cb, method in self._pairs_of(name) if callable(method))
+        return tuple(cb for cb, target in self._pairs_of(name) if callable(target.method))
 
     def hooks_of(self, callback: object, /) -> frozenset[str]:
         """The names of the hooks that registered ``callback`` implements."""
@@ -287,7 +401,7 @@ class CallbackManager(Generic[T]):
                 "hooks_of() needs a checked manager: an unchecked manager (spec=None) does not "
                 "know which hooks exist. Give the manager a spec Protocol."
             )
-        registration = self._bindings.get(id(callback))
+        registration = self._by_id.get(id(callback))
         if registration is None or registration.methods is None:
             raise ValueError(
                 f"{type(callback).__qualname__} instance {callback!r:.80} is not registered "
@@ -300,7 +414,7 @@ class CallbackManager(Generic[T]):
 
     def __contains__(self, callback: object) -> bool:
         if self._table is not None:
-            return id(callback) in self._bindings
+            return id(callback) in self._by_id
         return any(r.callback is callback for r in self._registrations)
 
     def __repr__(self) -> str:
@@ -309,9 +423,26 @@ class CallbackManager(Generic[T]):
         return f"CallbackManager({spec}, [{names}])"
 
 
+def _unwrap(item: object) -> tuple[object, int]:
+    if isinstance(item, Prioritized):
+        wrapped = cast(Prioritized[object], item)
+        return wrapped.callback, _checked_priority(wrapped.priority)
+    return item, 0
+
+
+def _checked_priority(priority: object) -> int:
+    if isinstance(priority, bool) or not isinstance(priority, int):
+        raise TypeError(f"a callback's priority is an int (higher runs earlier), not {priority!r}")
+    return priority
+
+
 def _duplicate_error(callback: object, table: HookTable, *, already: bool) -> Exception:
     name = type(callback).__qualname__
-    where = "is already registered with this manager" if already else "appears twice in the callbacks given"
+    where = (
+        "is already registered with this manager"
+        if already
+        else "appears twice in the callbacks given"
+    )
     return RegistrationError(
         f"cannot register {name}: this instance {where} (callbacks are compared by identity). "
         f"Register it once, or register a new {name} instance."
@@ -336,6 +467,38 @@ def _failure_note(hook_label: str, pairs: _Pairs) -> Callable[[BaseException, in
     return fail
 
 
+def _recovery(policy: ErrorPolicy, hook_label: str, hook_name: str, pairs: _Pairs) -> Recovery | None:
+    """The dispatcher's side of the manager's error policy (None: propagate at once)."""
+    if policy == "raise":
+        return None
+    if policy == "collect":
+
+        def collect(exc: Exception, index: int, errors: list[Exception] | None) -> list[Exception] | None:
+            return [exc] if errors is None else [*errors, exc]
+
+        def raise_collected(errors: list[Exception] | None, results: list[Any]) -> None:
+            if errors:
+                raise HookErrorGroup(
+                    f"{len(errors)} of {len(pairs)} callbacks raised in hook {hook_label}",
+                    errors,
+                    hook=hook_name,
+                    results=results,
+                )
+
+        return Recovery(handle=collect, finish=raise_collected)
+    handler = policy
+    callbacks = tuple(callback for callback, _ in pairs)
+
+    def delegate(exc: Exception, index: int, errors: list[Exception] | None) -> list[Exception] | None:
+        handler(callbacks[index], hook_name, exc)
+        return errors
+
+    def nothing(errors: list[Exception] | None, results: list[Any]) -> None:
+        return None
+
+    return Recovery(handle=delegate, finish=nothing)
+
+
 class _Skipped:
     """What a skipped (non-callable) attribute "returns" in an unchecked emit."""
 
@@ -344,20 +507,28 @@ _SKIPPED: Final = _Skipped()
 
 
 def _skipper(callback: object, name: str, mode: Mode) -> Callable[..., Any]:
-    """Stands in for a non-callable attribute: warns on each call, as Fabric does."""
-    message = f"Skipping the callback `{type(callback).__name__}.{name}` because it is not callable."
-    level = 3 if mode == "call" else 5
+    """Stands in for a non-callable attribute: warns on each call, as Fabric does.
 
-    def skip(*args: object, **kwargs: object) -> _Skipped:
+    It "returns" None for ``call``/``first`` (so ``first`` goes on to the next callback) and a
+    marker for ``emit``, which leaves it out of the results.
+    """
+    message = f"Skipping the callback `{type(callback).__name__}.{name}` because it is not callable."
+    level = 3 if mode != "emit" else 4
+    result = _SKIPPED if mode == "emit" else None
+
+    def skip(*args: object, **kwargs: object) -> _Skipped | None:
         warnings.warn(message, UserWarning, stacklevel=level)
-        return _SKIPPED
+        return result
 
     return skip
 
 
-def _dropping_skipped(emitter: Callable[..., list[Any]]) -> Callable[..., list[Any]]:
+def _dropping_skipped(dispatcher: Callable[..., Any]) -> Callable[..., Any]:
+    """Unchecked emit: leave the skipped attributes out of the results."""
+
     def emit(*args: object, **kwargs: object) -> list[Any]:
-        return [result for result in emitter(*args, **kwargs) if result is not _SKIPPED]
+        results: list[Any] = dispatcher(*args, **kwargs)
+        return [result for result in results if result is not _SKIPPED]
 
     return emit
 

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Final
 
-__all__ = ["Call", "first_rejected_call", "placeholder_calls"]
+__all__ = ["Call", "dropped_keywords", "first_rejected_call", "placeholder_calls", "without"]
 
 _POSITIONAL: Final = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
 _EXTRA_KEYWORD: Final = "_protocall_extra_keyword"
@@ -86,3 +86,37 @@ def first_rejected_call(
         except TypeError as exc:
             return call, str(exc)
     return None
+
+
+def dropped_keywords(
+    hook_signature: inspect.Signature, implementation: inspect.Signature
+) -> frozenset[str]:
+    """The hook's keyword-only parameters that the implementation does not declare.
+
+    A callback may declare only the keyword-only parameters it needs (as Lightning Fabric 2.6
+    allows); the dispatcher then passes it just those, decided here, once. An implementation
+    with ``**kwargs`` takes them all. Positional-or-keyword parameters are never dropped: a
+    caller may pass them by position.
+    """
+    params = implementation.parameters.values()
+    if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params):
+        return frozenset()
+    declared = {
+        p.name
+        for p in params
+        if p.kind in (inspect.Parameter.KEYWORD_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+    }
+    return frozenset(
+        p.name
+        for p in hook_signature.parameters.values()
+        if p.kind is inspect.Parameter.KEYWORD_ONLY and p.name not in declared
+    )
+
+
+def without(signature: inspect.Signature, names: frozenset[str]) -> inspect.Signature:
+    """``signature`` less the parameters called ``names``."""
+    if not names:
+        return signature
+    return signature.replace(
+        parameters=[p for p in signature.parameters.values() if p.name not in names]
+    )

@@ -10,16 +10,45 @@ from __future__ import annotations
 
 import inspect
 import weakref
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from types import FunctionType
-from typing import Final
+from typing import Any, Final, TypeVar
 
 from typing_extensions import get_protocol_members, is_protocol
 
 from ._errors import UnknownHookError, did_you_mean
 
-__all__ = ["Hook", "HookTable", "describe_spec", "hook_table"]
+__all__ = ["Hook", "HookTable", "describe_spec", "hook_table", "hookspec"]
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+_OPTIONS: Final = "__protocall_hookspec__"
+"""The attribute where :func:`hookspec` leaves its options on a spec function."""
+
+
+@dataclass(frozen=True, slots=True)
+class _HookOptions:
+    reverse: bool = False
+    concurrent: bool = False
+
+
+def hookspec(*, reverse: bool = False, concurrent: bool = False) -> Callable[[F], F]:
+    """Options for one hook, as a decorator on the spec method.
+
+    ``reverse=True`` calls the implementers in reverse order, the way nested context managers
+    exit: for teardown hooks such as ``on_train_end``, so the callback set up first is torn down
+    last. ``concurrent=True`` (``async def`` hooks only) runs the implementers concurrently as one
+    :class:`asyncio.TaskGroup`; their failures come back as an :class:`ExceptionGroup`.
+
+    The decorator returns the function unchanged (type checkers see the same method).
+    """
+
+    def mark(function: F) -> F:
+        setattr(function, _OPTIONS, _HookOptions(reverse=reverse, concurrent=concurrent))
+        return function
+
+    return mark
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -31,6 +60,10 @@ class Hook:
     """The hook's signature without ``self``: the calls that every implementer must accept."""
     is_async: bool
     spec_name: str
+    reverse: bool
+    """Implementers are called in reverse order (``@hookspec(reverse=True)``)."""
+    concurrent: bool
+    """Implementers run concurrently as one task group (``@hookspec(concurrent=True)``)."""
     """The qualified name of the spec the hook was read from, for messages."""
     functions: tuple[FunctionType, ...]
     """The spec function and any same-named functions of the Protocols it extends:
@@ -194,11 +227,23 @@ def _read_hook(spec: type, name: str) -> Hook:
         inspect.Parameter.POSITIONAL_OR_KEYWORD,
     ):
         raise TypeError(f"{where} does not take `self`: declare it as `def {name}(self, ...)`")
+    options: object = getattr(value, _OPTIONS, None)
+    if not isinstance(options, _HookOptions):
+        options = _HookOptions()
+    is_async = inspect.iscoroutinefunction(value)
+    if options.concurrent and not is_async:
+        raise TypeError(
+            f"{where} is marked @hookspec(concurrent=True) but is not `async def`: only async "
+            f"hooks can run concurrently; declare it `async def {name}(self, ...)` or drop "
+            f"concurrent=True"
+        )
     return Hook(
         name=name,
         signature=signature.replace(parameters=parameters[1:]),
-        is_async=inspect.iscoroutinefunction(value),
+        is_async=is_async,
         spec_name=spec.__qualname__,
+        reverse=options.reverse,
+        concurrent=options.concurrent,
         functions=_same_named_functions(spec, name),
     )
 

@@ -21,7 +21,7 @@ from typing import Any, Final, cast
 from typing_extensions import is_protocol
 
 from ._errors import RegistrationError
-from ._signatures import first_rejected_call
+from ._signatures import dropped_keywords, first_rejected_call, without
 from ._spec import Hook, HookTable
 
 __all__ = ["Binding", "ClassPlan", "bind_callback", "near_miss_message"]
@@ -43,6 +43,8 @@ class ClassPlan:
 
     functions: tuple[tuple[str, FunctionType], ...]
     """Hooks implemented by plain functions of the class, already validated, in hook order."""
+    dropped: Mapping[str, frozenset[str]]
+    """Per hook of ``functions``: the keyword-only parameters the function does not take."""
     dynamic: frozenset[str]
     """Hooks whose class attribute is a descriptor or other object: read per instance."""
     errors: Mapping[str, str]
@@ -67,6 +69,8 @@ class Binding:
 
     callback: object
     methods: dict[str, Callable[..., Any]]
+    dropped: Mapping[str, frozenset[str]]
+    """Per hook, the keyword-only parameters its method does not take (absent: takes all)."""
     near_misses: tuple[tuple[str, str], ...]
 
 
@@ -92,12 +96,13 @@ def bind_callback(table: HookTable, callback: object) -> Binding:
         methods: dict[str, Callable[..., Any]] = {
             name: MethodType(function, callback) for name, function in plan.functions
         }
+        dropped = plan.dropped
     else:
-        methods = _bind_slowly(table, callback, plan, overrides)
+        methods, dropped = _bind_slowly(table, callback, plan, overrides)
     if not methods:
         raise RegistrationError(_no_hook_message(table, cls, plan))
     near_misses = tuple((m, h) for m, h in plan.near_misses if h not in methods)
-    return Binding(callback, methods, near_misses)
+    return Binding(callback, methods, dropped, near_misses)
 
 
 def near_miss_message(table: HookTable, cls: type, method: str, hook: str) -> str:
@@ -110,10 +115,11 @@ def near_miss_message(table: HookTable, cls: type, method: str, hook: str) -> st
 
 def _bind_slowly(
     table: HookTable, callback: object, plan: ClassPlan, overrides: frozenset[str]
-) -> dict[str, Callable[..., Any]]:
+) -> tuple[dict[str, Callable[..., Any]], dict[str, frozenset[str]]]:
     cls = type(callback)
     functions = dict(plan.functions)
     methods: dict[str, Callable[..., Any]] = {}
+    dropped: dict[str, frozenset[str]] = {}
     for name, hook in table.hooks.items():
         if name in overrides:
             value = vars(callback)[name]
@@ -126,16 +132,20 @@ def _bind_slowly(
                 continue
         elif name in functions:
             methods[name] = MethodType(functions[name], callback)
+            if name in plan.dropped:
+                dropped[name] = plan.dropped[name]
             continue
         else:
             continue
         if value is None:
             continue
-        problem = _check_value(value, hook, cls, shown=f"{cls.__qualname__}.{name}")
+        problem, drops = _check_value(value, hook, cls, shown=f"{cls.__qualname__}.{name}")
         if problem is not None:
             raise RegistrationError(problem)
         methods[name] = value
-    return methods
+        if drops:
+            dropped[name] = drops
+    return methods, dropped
 
 
 def _plan_for(table: HookTable, cls: type) -> ClassPlan:
@@ -151,6 +161,7 @@ def _plan_for(table: HookTable, cls: type) -> ClassPlan:
 
 def _make_plan(table: HookTable, cls: type) -> ClassPlan:
     functions: list[tuple[str, FunctionType]] = []
+    dropped: dict[str, frozenset[str]] = {}
     dynamic: set[str] = set()
     errors: dict[str, str] = {}
     shadowable: set[str] = set()
@@ -164,21 +175,24 @@ def _make_plan(table: HookTable, cls: type) -> ClassPlan:
             continue
         shown = f"{cls.__qualname__}.{name}"
         if isinstance(raw, FunctionType):
-            problem = _check_function(raw, hook, cls, shown)
+            problem, drops = _check_function(raw, hook, cls, shown)
             if problem is None:
                 functions.append((name, raw))
+                if drops:
+                    dropped[name] = drops
             else:
                 errors[name] = problem
         elif data_descriptor or _is_descriptor(raw):
             dynamic.add(name)
         else:
-            problem = _check_value(raw, hook, cls, shown)
+            problem, _ = _check_value(raw, hook, cls, shown)
             if problem is None:
                 dynamic.add(name)
             else:
                 errors[name] = problem
     return ClassPlan(
         functions=tuple(functions),
+        dropped=dropped,
         dynamic=frozenset(dynamic),
         errors=errors,
         shadowable=frozenset(shadowable),
@@ -212,12 +226,17 @@ def _is_data_descriptor(value: object) -> bool:
     return hasattr(kind, "__set__") or hasattr(kind, "__delete__")
 
 
-def _check_function(function: FunctionType, hook: Hook, cls: type, shown: str) -> str | None:
+_Verdict = tuple[str | None, frozenset[str]]
+"""A problem (None if fine) and the hook's keyword-only parameters the method leaves out."""
+_FINE: Final[_Verdict] = (None, frozenset())
+
+
+def _check_function(function: FunctionType, hook: Hook, cls: type, shown: str) -> _Verdict:
     """Problems of a plain function of the class used as the method for ``hook``."""
     try:
         signature = inspect.signature(MethodType(function, _SELF))
     except ValueError:
-        return (
+        return _problem(
             f"cannot register {cls.__qualname__}: its method {shown} takes no `self`, so it "
             f"cannot be called as a method for the hook {hook.label}. Declare it as "
             f"{hook.describe()}."
@@ -227,10 +246,10 @@ def _check_function(function: FunctionType, hook: Hook, cls: type, shown: str) -
     )
 
 
-def _check_value(value: object, hook: Hook, cls: type, shown: str) -> str | None:
+def _check_value(value: object, hook: Hook, cls: type, shown: str) -> _Verdict:
     """Problems of an arbitrary attribute value used as the method for ``hook``."""
     if not callable(value):
-        return (
+        return _problem(
             f"cannot register {cls.__qualname__}: its attribute {shown} is named like the hook "
             f"{hook.label} but is not callable (it is {type(value).__name__} {value!r:.60}). "
             f"Make it a method, {hook.describe()}, or set it to None to not implement the hook."
@@ -250,26 +269,31 @@ def _check_signature(
     shown: str,
     *,
     shown_signature: inspect.Signature | None,
-) -> str | None:
+) -> _Verdict:
     is_async = _is_async(value)
     if is_async != hook.is_async:
         this, that = ("an `async def`", "synchronous") if is_async else ("a plain `def`", "async")
         change = "drop `async`" if is_async else "declare it `async def`"
-        return (
+        return _problem(
             f"cannot register {cls.__qualname__}: {shown} is {this} but the hook {hook.label} "
             f"is {that}; {change}: {hook.describe()}."
         )
     if signature is None:
-        return None
-    rejected = first_rejected_call(hook.signature, signature)
+        return _FINE
+    dropped = dropped_keywords(hook.signature, signature)
+    rejected = first_rejected_call(without(hook.signature, dropped), signature)
     if rejected is None:
-        return None
+        return None, dropped
     call, reason = rejected
-    return (
+    return _problem(
         f"cannot register {cls.__qualname__}: {shown}{shown_signature} cannot accept every "
         f"call of the hook {hook.label}: the call {call.render(hook.name)} fails ({reason}). "
         f"Give it the hook's parameters: {hook.describe()}."
     )
+
+
+def _problem(message: str) -> _Verdict:
+    return message, frozenset()
 
 
 def _is_async(value: object) -> bool:
