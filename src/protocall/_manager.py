@@ -173,22 +173,29 @@ class CallbackManager(Generic[T]):
         self._pairs: dict[str, _Pairs] = {}
         self._emitters: dict[object, Callable[..., Any]] = {}
         self._firsts: dict[object, Callable[..., Any]] = {}
-        self.call = cast(T, _HookCaller(self))
+        # Not ``self.call = ...``: jedi would infer ``call`` from that assignment instead of the
+        # ``call: T`` annotation, and complete no hook names (tests/test_completion.py).
+        setattr(self, "call", _HookCaller(self))  # noqa: B010
         self._add([_unwrap(item) for item in callbacks])
 
     # -- registration -----------------------------------------------------------------------
 
-    def register(self, callback: C, /, *, priority: int = 0) -> C:
+    def register(self, callback: C, *, priority: int = 0) -> C:
         """Register ``callback`` and return it.
 
         It is called after the callbacks of the same or higher ``priority`` registered before it,
         and before those of lower priority. Raises :class:`~protocall.RegistrationError` (and
         changes nothing) if it does not fit the spec or is already registered.
         """
+        if isinstance(callback, Prioritized):
+            raise TypeError(
+                "Prioritized(...) is for the constructor's list; pass the priority to register "
+                "instead: manager.register(callback, priority=...)"
+            )
         self._add([(callback, _checked_priority(priority))])
         return callback
 
-    def unregister(self, callback: object, /) -> None:
+    def unregister(self, callback: object) -> None:
         """Remove ``callback`` (compared by identity); :class:`ValueError` if it is not registered."""
         for position, registration in enumerate(self._registrations):
             if registration.callback is callback:
@@ -394,7 +401,7 @@ class CallbackManager(Generic[T]):
         name = self._hook_name(hook)
         return tuple(cb for cb, target in self._pairs_of(name) if callable(target.method))
 
-    def hooks_of(self, callback: object, /) -> frozenset[str]:
+    def hooks_of(self, callback: object) -> frozenset[str]:
         """The names of the hooks that registered ``callback`` implements."""
         if self._table is None:
             raise TypeError(
