@@ -162,7 +162,7 @@ def build_dispatcher(
         form = "loop" if recovery is None else "recovering"
         factory = _factory(mode, shape.parameters, (shape.arguments(),), is_async, form)
         if recovery is None:
-            dispatcher = factory(_locating(fail, methods), methods)
+            dispatcher = factory(fail, methods)
         else:
             dispatcher = factory(_noting(fail, recovery), methods, recovery.finish)
     # Tracebacks then read "in TrainHooks.call.on_batch" rather than "in _pc_dispatch".
@@ -184,15 +184,6 @@ def _adapted(target: Target) -> Callable[..., Any]:
         return method(*args, **kwargs)
 
     return adapter
-
-
-def _locating(fail: Failure, methods: Sequence[object]) -> Callable[[BaseException, object], None]:
-    """For the loop form: find the failing method's index by identity."""
-
-    def fail_at(exc: BaseException, method: object) -> None:
-        fail(exc, next((i for i, m in enumerate(methods) if m is method), -1))
-
-    return fail_at
 
 
 def _noting(
@@ -266,10 +257,12 @@ def _loop(mode: Mode, parameters: str, arguments: tuple[str, ...], wait: str) ->
     p = _PREFIX
     call = f"{wait}{p}m({arguments[0]})"
     lines = [f"def {p}factory({p}fail, {p}methods):", f"    def {p}dispatch({parameters}):"]
-    lines.append(f"        {p}m = None")
+    lines.append(f"        {p}i = -1")
     if mode == "emit":
         lines.append(f"        {p}results = []")
-    lines += ["        try:", f"            for {p}m in {p}methods:"]
+    # The index, not the method, names the culprit: a staticmethod hook is the same object for
+    # every instance.
+    lines += ["        try:", f"            for {p}i, {p}m in enumerate({p}methods):"]
     if mode == "call":
         lines.append(f"                {call}")
     elif mode == "emit":
@@ -278,7 +271,7 @@ def _loop(mode: Mode, parameters: str, arguments: tuple[str, ...], wait: str) ->
         lines += [f"                if ({p}r := {call}) is not None:", f"                    return {p}r"]
     lines += [
         f"        except BaseException as {p}exc:",
-        f"            {p}fail({p}exc, {p}m)",
+        f"            {p}fail({p}exc, {p}i)",
         "            raise",
         f"        return {p}results" if mode == "emit" else "        return None",
         f"    return {p}dispatch",

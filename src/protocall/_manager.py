@@ -520,7 +520,7 @@ def _skipper(callback: object, name: str, mode: Mode) -> Callable[..., Any]:
     marker for ``emit``, which leaves it out of the results.
     """
     message = f"Skipping the callback `{type(callback).__name__}.{name}` because it is not callable."
-    level = 3 if mode != "emit" else 4
+    level = {"call": 3, "first": 4, "emit": 5}[mode]  # user → [emit/first →] dispatcher → here
     result = _SKIPPED if mode == "emit" else None
 
     def skip(*args: object, **kwargs: object) -> _Skipped | None:

@@ -18,7 +18,8 @@ from typing import Final
 __all__ = ["Call", "dropped_keywords", "first_rejected_call", "placeholder_calls", "without"]
 
 _POSITIONAL: Final = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
-_EXTRA_KEYWORD: Final = "_protocall_extra_keyword"
+_EXTRA_KEYWORD: Final = "any_other_keyword"
+"""Stands for the keywords a hook's ``**kwargs`` admits (renamed if a parameter has this name)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,7 +68,10 @@ def placeholder_calls(signature: inspect.Signature) -> Iterator[Call]:
             if var_positional is not None and cut == len(positional):
                 by_position += (f"*{var_positional.name}", f"*{var_positional.name}")
             if var_keyword is not None:
-                by_keyword += (_EXTRA_KEYWORD,)
+                extra = _EXTRA_KEYWORD
+                while extra in signature.parameters:
+                    extra += "_"
+                by_keyword += (extra,)
             call = Call(by_position, by_keyword)
             if call not in seen:
                 seen.add(call)

@@ -78,8 +78,27 @@ class Hook:
         """``[async ]def hook(self, <params>)``, as a fix in a message shows it."""
         self_parameter = inspect.Parameter("self", inspect.Parameter.POSITIONAL_OR_KEYWORD)
         parameters = [self_parameter, *self.signature.parameters.values()]
-        text = f"def {self.name}{self.signature.replace(parameters=parameters)}"
-        return ("async " if self.is_async else "") + text
+        shown = self.signature.replace(
+            parameters=[p.replace(annotation=_as_written(p.annotation)) for p in parameters],
+            return_annotation=_as_written(self.signature.return_annotation),
+        )
+        return ("async " if self.is_async else "") + f"def {self.name}{shown}"
+
+
+class _Written:
+    """An annotation kept as a string (``from __future__ import annotations``), shown unquoted."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def __repr__(self) -> str:
+        return self.text
+
+
+def _as_written(annotation: object) -> object:
+    return _Written(annotation) if isinstance(annotation, str) else annotation
 
 
 @dataclass(frozen=True, slots=True, eq=False)

@@ -57,6 +57,9 @@ class ClassPlan:
     """Spec Protocols the class subclasses, for the "implements no hook" hint."""
     generic_lookup: bool
     """The class customises attribute lookup: bind through ``getattr``."""
+    fingerprint: tuple[object, ...]
+    """Per hook, the raw class attribute the plan was made from: if any differs now (the class
+    was patched, fixed or given a new hook method), the plan is stale and made again."""
 
     @property
     def simple(self) -> bool:
@@ -150,13 +153,31 @@ def _bind_slowly(
 
 def _plan_for(table: HookTable, cls: type) -> ClassPlan:
     plan = cast(ClassPlan | None, table.class_plans.get(cls))
-    if plan is None:
+    if plan is None or not _unchanged(plan.fingerprint, _fingerprint(cls, table)):
         plan = _make_plan(table, cls)
         try:
             table.class_plans[cls] = plan
         except TypeError:  # a class that cannot be weakly referenced: just do not cache
             pass
     return plan
+
+
+def _fingerprint(cls: type, table: HookTable) -> tuple[object, ...]:
+    """The raw class attribute behind each hook name (``_MISSING`` where there is none)."""
+    namespaces = [vars(klass) for klass in cls.__mro__]
+    found: list[object] = []
+    for name in table.hooks:
+        for namespace in namespaces:
+            if name in namespace:
+                found.append(namespace[name])
+                break
+        else:
+            found.append(_MISSING)
+    return tuple(found)
+
+
+def _unchanged(before: tuple[object, ...], now: tuple[object, ...]) -> bool:
+    return all(a is b for a, b in zip(before, now, strict=True))
 
 
 def _make_plan(table: HookTable, cls: type) -> ClassPlan:
@@ -197,6 +218,7 @@ def _make_plan(table: HookTable, cls: type) -> ClassPlan:
         errors=errors,
         shadowable=frozenset(shadowable),
         near_misses=_near_misses(table, cls),
+        fingerprint=_fingerprint(cls, table),
         protocol_bases=tuple(
             k.__qualname__ for k in cls.__mro__[1:] if is_protocol(k) and k is not object
         ),

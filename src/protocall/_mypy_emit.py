@@ -1,0 +1,101 @@
+"""The mypy plugin's typing of ``manager.emit("hook_name", ...)`` with a literal hook name.
+
+Without the plugin the ``str`` overload of ``emit`` takes any arguments and returns
+``list[Any]``. With a literal name, the plugin looks the hook up in the spec, reports an unknown
+name (suggesting the closest hooks, as the runtime's ``UnknownHookError`` does), checks the
+arguments against the hook's signature with mypy's own call checker (so the errors are mypy's
+usual ``arg-type``/``call-arg`` ones) and types the result as the ``emit(Spec.hook, ...)``
+overloads do: ``list[R]``, or ``Coroutine[Any, Any, list[R]]`` for an async hook.
+"""
+
+from __future__ import annotations
+
+from typing import cast
+
+from mypy.checker import TypeChecker
+from mypy.maptype import map_instance_to_supertype
+from mypy.nodes import ARG_POS, ArgKind, CallExpr, Expression, StrExpr
+from mypy.plugin import MethodContext
+from mypy.types import AnyType, Instance, LiteralType, Type, TypeOfAny, get_proper_type
+
+from . import _mypy_codes as codes
+from ._errors import closest_names
+from ._mypy_spec import Spec, spec_of
+
+__all__ = ["emit_by_name"]
+
+
+def emit_by_name(ctx: MethodContext) -> Type:
+    """The method hook of ``CallbackManager.emit``: check and type a call by literal hook name."""
+    name = _literal_name(ctx)
+    if name is None:
+        return ctx.default_return_type
+    spec = spec_of(ctx.type)
+    if spec is None:
+        return ctx.default_return_type  # unchecked manager: any name goes, as at run time
+    hook = spec.hooks.get(name)
+    if hook is None:
+        ctx.api.fail(_unknown_message(spec, name), ctx.args[0][0], code=codes.UNKNOWN_HOOK)
+        return ctx.default_return_type
+    args: list[Expression] = []
+    kinds: list[ArgKind] = []
+    names: list[str | None] = []
+    for formal in range(1, len(ctx.args)):
+        args += ctx.args[formal]
+        kinds += ctx.arg_kinds[formal]
+        names += ctx.arg_names[formal]
+    checker = cast(TypeChecker, ctx.api)
+    result, _ = checker.expr_checker.check_call(hook.signature, args, kinds, _call(ctx, args, kinds, names), names)
+    return _results_type(checker, result)
+
+
+def _call(
+    ctx: MethodContext, args: list[Expression], kinds: list[ArgKind], names: list[str | None]
+) -> CallExpr:
+    """The call as if it were ``Spec.hook(...)``: mypy's messages number and name the arguments
+    from the call expression, which must not count the hook name."""
+    original = ctx.context
+    callee = original.callee if isinstance(original, CallExpr) else ctx.args[0][0]
+    call = CallExpr(callee, args, kinds, names)
+    call.set_line(original)
+    return call
+
+
+def _literal_name(ctx: MethodContext) -> str | None:
+    """The hook name when ``emit``'s first argument is a literal string, else None."""
+    if not ctx.args or len(ctx.args[0]) != 1 or ctx.arg_kinds[0][0] != ARG_POS:
+        return None
+    expression = ctx.args[0][0]
+    if isinstance(expression, StrExpr):
+        return expression.value
+    typ = get_proper_type(ctx.arg_types[0][0])
+    if isinstance(typ, Instance) and typ.last_known_value is not None:
+        typ = typ.last_known_value
+    if isinstance(typ, LiteralType) and isinstance(typ.value, str):
+        if typ.fallback.type.fullname == "builtins.str":
+            return typ.value
+    return None
+
+
+def _results_type(checker: TypeChecker, result: Type) -> Type:
+    """``list[R]``; for a hook returning a coroutine of ``R``, a coroutine of ``list[R]``."""
+    proper = get_proper_type(result)
+    if isinstance(proper, Instance):
+        coroutine = next((b for b in proper.type.mro if b.fullname == "typing.Coroutine"), None)
+        if coroutine is not None:
+            awaited = map_instance_to_supertype(proper, coroutine).args[-1]
+            anything = AnyType(TypeOfAny.special_form)
+            listed = checker.named_generic_type("builtins.list", [awaited])
+            return checker.named_generic_type("typing.Coroutine", [anything, anything, listed])
+    return checker.named_generic_type("builtins.list", [result])
+
+
+def _unknown_message(spec: Spec, name: str) -> str:
+    close = closest_names(name, spec.hooks)  # as the runtime's UnknownHookError
+    message = f'"{spec.name}" has no hook "{name}"'
+    if close:
+        message += "; did you mean " + " or ".join(f'"{c}"' for c in close) + "?"
+    else:
+        message += "."
+    hooks = ", ".join(f'"{hook}"' for hook in spec.hooks)
+    return f"{message} Its hooks are: {hooks}"

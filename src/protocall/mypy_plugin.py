@@ -1,0 +1,173 @@
+"""protocall's mypy plugin: checks what the annotations of ``CallbackManager`` cannot say.
+
+Enable it in the mypy configuration::
+
+    [mypy]
+    plugins = protocall.mypy_plugin
+
+(or ``plugins = ["protocall.mypy_plugin"]`` under ``[tool.mypy]`` in ``pyproject.toml``).
+
+Why a plugin: ``register(callback: C) -> C`` and ``callbacks: Iterable[object]`` must accept
+*duck-typed* callbacks, classes that implement some hooks without subclassing the spec's
+Protocols, so no annotation can check them; and ``emit("hook_name", ...)`` is ``list[Any]``
+because a string cannot name a method in the type system. The plugin adds, for a checked
+``CallbackManager[Spec]`` (``Spec`` a Protocol class):
+
+* **Callbacks** passed to ``manager.register(x)``, or listed in a list or tuple literal given to
+  the constructor (``CallbackManager(Spec, [A(), B()])``), are checked member by member against
+  the spec, as registration checks them at run time (``protocall._validate``):
+
+  - ``protocall-signature``: a member named like a hook that cannot accept every call of the
+    hook. The decision is mypy's own subtype check of the bound signatures, with parameter names
+    significant: a renamed positional-or-keyword parameter is an error (a caller may pass it by
+    keyword; pyright and the runtime agree, mypy's override check does not), as are a wrong
+    parameter or return type, a missing positional parameter, an extra required parameter, and
+    a member that is not callable. A keyword-only parameter of the hook that the method does
+    not declare at all is **accepted**: the runtime is to pass each callback exactly the
+    keyword-only arguments it declares (a subset), so only the declared ones are compared.
+  - ``protocall-async``: an ``async def`` implementation of a sync hook, or the reverse.
+  - ``protocall-no-hook``: the callback's class implements no hook of the spec. As at run time,
+    members inherited from a Protocol class do not count (a callback that subclasses a hook
+    Protocol implements only what it overrides), nor do members declared ``None``.
+  - ``protocall-not-instance``: a class is passed where a callback instance is expected.
+
+* **``manager.emit("hook_name", ...)``** with a literal name (or a ``Final``/``Literal`` str) is
+  checked and typed like ``manager.emit(Spec.hook_name, ...)``: an unknown name is a
+  ``protocall-unknown-hook`` error that suggests the closest hook names; the arguments are
+  checked against the hook signature (mypy's usual ``arg-type``/``call-arg`` errors); the result
+  is ``list[R]``, or the ``Coroutine[Any, Any, list[R]]`` that the ``Spec.hook`` overload gives
+  for an async hook.
+
+An unchecked manager (``CallbackManager(None)``, a ``CallbackManager[Any]``) and a manager whose
+spec is still a type variable are left alone: nothing is known about their hooks. So are
+callbacks whose static type says nothing (``Any``, ``object``, a type variable).
+
+Each message names the callback class, the hook and the fix. Every code can be silenced on its
+own, e.g. ``# type: ignore[protocall-no-hook]``. Supported: mypy 1.11 and later (tested with the
+oldest and the newest).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from pathlib import Path
+from typing import Final
+
+from mypy.checker import TypeChecker
+from mypy.nodes import Expression, ListExpr, StarExpr, TupleExpr, TypeInfo
+from mypy.options import Options
+from mypy.plugin import FunctionContext, MethodContext, Plugin, ReportConfigContext
+from mypy.types import Type
+
+from . import __version__ as _package_version
+
+from ._mypy_callbacks import check_callback
+from ._mypy_codes import ASYNC, NO_HOOK, NOT_INSTANCE, SIGNATURE, UNKNOWN_HOOK
+from ._mypy_emit import emit_by_name
+from ._mypy_spec import MANAGER_FULLNAME, spec_of
+
+__all__ = [
+    "__version__",
+    "ASYNC",
+    "NOT_INSTANCE",
+    "NO_HOOK",
+    "SIGNATURE",
+    "UNKNOWN_HOOK",
+    "ProtocallPlugin",
+    "plugin",
+]
+
+__version__: Final = _package_version
+"""mypy keys its incremental cache on the plugin module's ``__version__`` and source hash."""
+
+_CALLBACKS_PARAMETER: Final = "callbacks"
+
+
+def _sources_digest() -> str:
+    """A hash of every module of the plugin, not only of this one (which is all mypy hashes)."""
+    digest = hashlib.sha256()
+    here = Path(__file__).parent
+    for path in sorted([*here.glob("_mypy_*.py"), here / "_errors.py", Path(__file__)]):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+_SOURCES_DIGEST: Final = _sources_digest()
+
+
+class ProtocallPlugin(Plugin):
+    """Hooks on ``CallbackManager`` (and its subclasses): the constructor, ``register``, ``emit``."""
+
+    def __init__(self, options: Options) -> None:
+        super().__init__(options)
+        self._managers: dict[str, bool] = {MANAGER_FULLNAME: True}
+
+    def report_config_data(self, ctx: ReportConfigContext) -> str:
+        """Invalidate mypy's cache when any module of the plugin changes.
+
+        mypy hashes only the module named in ``plugins =``; a change to a helper module would
+        otherwise leave the errors of unchanged user modules stale.
+        """
+        return _SOURCES_DIGEST
+
+    def get_function_hook(self, fullname: str) -> Callable[[FunctionContext], Type] | None:
+        """The constructor call ``CallbackManager(Spec, [...])`` is a function hook on the class."""
+        return _check_constructor if self._is_manager(fullname) else None
+
+    def get_method_hook(self, fullname: str) -> Callable[[MethodContext], Type] | None:
+        """``manager.register(x)`` and ``manager.emit("name", ...)``."""
+        owner, _, method = fullname.rpartition(".")
+        if method == "register" and self._is_manager(owner):
+            return _check_register
+        if method == "emit" and self._is_manager(owner):
+            return emit_by_name
+        return None
+
+    def _is_manager(self, fullname: str) -> bool:
+        """Whether ``fullname`` names ``CallbackManager`` or a subclass of it (cached)."""
+        known = self._managers.get(fullname)
+        if known is None:
+            symbol = self.lookup_fully_qualified(fullname) if "." in fullname else None
+            node = symbol.node if symbol is not None else None
+            known = isinstance(node, TypeInfo) and node.has_base(MANAGER_FULLNAME)
+            self._managers[fullname] = known
+        return known
+
+
+def _check_register(ctx: MethodContext) -> Type:
+    spec = spec_of(ctx.type)
+    if spec is not None and ctx.arg_types and len(ctx.arg_types[0]) == 1:
+        check_callback(spec, ctx.arg_types[0][0], ctx.args[0][0], ctx.api)
+    return ctx.default_return_type
+
+
+def _check_constructor(ctx: FunctionContext) -> Type:
+    spec = spec_of(ctx.default_return_type)
+    if spec is None or _CALLBACKS_PARAMETER not in ctx.callee_arg_names:
+        return ctx.default_return_type
+    given = ctx.args[ctx.callee_arg_names.index(_CALLBACKS_PARAMETER)]
+    if len(given) != 1 or not isinstance(given[0], (ListExpr, TupleExpr)):
+        return ctx.default_return_type  # only literals list their callbacks one by one
+    for item in given[0].items:
+        typ = _type_of(ctx, item)
+        if typ is not None:
+            check_callback(spec, typ, item, ctx.api)
+    return ctx.default_return_type
+
+
+def _type_of(ctx: FunctionContext, expression: Expression) -> Type | None:
+    """The type mypy inferred for an item of the literal (already checked as part of the call)."""
+    if isinstance(expression, StarExpr):
+        return None
+    if isinstance(ctx.api, TypeChecker):
+        known = ctx.api.lookup_type_or_none(expression)
+        if known is not None:
+            return known
+    return ctx.api.get_expression_type(expression)
+
+
+def plugin(version: str) -> type[Plugin]:
+    """mypy's entry point: the plugin class, the same for every supported mypy version."""
+    return ProtocallPlugin
