@@ -248,6 +248,8 @@ class CallbackManager(Generic[T]):
     def _invalidate(self, hooks: Iterable[str] | None) -> None:
         """Forget the dispatchers of ``hooks`` (of every hook for ``None``)."""
         caller_dict: dict[str, Any] = self.call.__dict__
+        if not (caller_dict or self._pairs or self._emitters or self._firsts):
+            return  # nothing built yet: registering a batch before the first call costs nothing here
         if hooks is None or self._table is None:
             caller_dict.clear()
             self._pairs.clear()

@@ -64,6 +64,7 @@ def check_callback(spec: Spec, callback: Type, context: Context, api: CheckerPlu
 
 
 def _instance_of(typ: ProperType) -> Instance | None:
+    """The class whose members a value of type ``typ`` has (a function's is ``function``)."""
     if isinstance(typ, Instance):
         return typ
     if isinstance(typ, FunctionLike):
@@ -76,6 +77,7 @@ def _instance_of(typ: ProperType) -> Instance | None:
 
 
 def _check_instance(spec: Spec, instance: Instance, context: Context, api: CheckerPluginInterface) -> None:
+    """Check every hook the class implements; none at all is an error of its own."""
     implemented = 0
     for hook in spec.hooks.values():
         member = _implementation(instance, hook.name)
@@ -126,6 +128,11 @@ def _implementation(instance: Instance, name: str) -> _Member | None:
 def _problem(
     instance: Instance, hook: Hook, member: _Member, options: Options
 ) -> tuple[ErrorCode, str] | None:
+    """The error code and message for an implementation that does not fit its hook, or None.
+
+    The sync/async kind is checked first: an ``async def`` for a sync hook would otherwise show
+    up as a mere return type mismatch (a coroutine), which hides the fix.
+    """
     shown = f'"{instance.type.name}.{hook.name}"'
     fix = f'"{describe_hook(hook, options)}"'
     if member.is_async is not None and member.is_async != hook.is_async:
@@ -313,9 +320,10 @@ def _report_class(spec: Spec, typ: ProperType, context: Context, api: CheckerPlu
 def _no_hook_message(spec: Spec, instance: Instance) -> str:
     name = instance.type.name
     hooks = ", ".join(f'"{hook}"' for hook in spec.hooks)
+    which = f"at least one of {hooks}" if len(spec.hooks) > 1 else hooks
     message = (
-        f'Callback "{name}" implements no hook of "{spec.name}": implement at least one of '
-        f"{hooks} with the hook's signature"
+        f'Callback "{name}" implements no hook of "{spec.name}": implement {which} with the '
+        f"hook's signature"
     )
     protocols = [k.name for k in instance.type.mro[1:] if k.is_protocol]
     if protocols:

@@ -153,7 +153,7 @@ def _bind_slowly(
 
 def _plan_for(table: HookTable, cls: type) -> ClassPlan:
     plan = cast(ClassPlan | None, table.class_plans.get(cls))
-    if plan is None or not _unchanged(plan.fingerprint, _fingerprint(cls, table)):
+    if plan is None or not _unchanged(cls, table, plan.fingerprint):
         plan = _make_plan(table, cls)
         try:
             table.class_plans[cls] = plan
@@ -176,8 +176,19 @@ def _fingerprint(cls: type, table: HookTable) -> tuple[object, ...]:
     return tuple(found)
 
 
-def _unchanged(before: tuple[object, ...], now: tuple[object, ...]) -> bool:
-    return all(a is b for a, b in zip(before, now, strict=True))
+def _unchanged(cls: type, table: HookTable, fingerprint: tuple[object, ...]) -> bool:
+    """Does every hook name still resolve, on the class, to the attribute the plan saw?"""
+    namespaces = [vars(klass) for klass in cls.__mro__]
+    for name, before in zip(table.hooks, fingerprint):
+        for namespace in namespaces:
+            if name in namespace:
+                if namespace[name] is not before:
+                    return False
+                break
+        else:
+            if before is not _MISSING:
+                return False
+    return True
 
 
 def _make_plan(table: HookTable, cls: type) -> ClassPlan:

@@ -137,6 +137,7 @@ class ProtocallPlugin(Plugin):
 
 
 def _check_register(ctx: MethodContext) -> Type:
+    """``manager.register(x)``: check the type of ``x``; the return type stays ``type(x)``."""
     spec = spec_of(ctx.type)
     if spec is not None and ctx.arg_types and len(ctx.arg_types[0]) == 1:
         check_callback(spec, ctx.arg_types[0][0], ctx.args[0][0], ctx.api)
@@ -144,6 +145,11 @@ def _check_register(ctx: MethodContext) -> Type:
 
 
 def _check_constructor(ctx: FunctionContext) -> Type:
+    """``CallbackManager(Spec, [a, b])``: check each item of a list or tuple literal.
+
+    ``callbacks: Iterable[object]`` makes the list's own type ``list[object]``, so the items'
+    types are read one by one; a list built elsewhere cannot be checked item by item.
+    """
     spec = spec_of(ctx.default_return_type)
     if spec is None or _CALLBACKS_PARAMETER not in ctx.callee_arg_names:
         return ctx.default_return_type
