@@ -226,7 +226,7 @@ def test_a_renamed_positional_or_keyword_parameter_is_refused_because_callers_ma
     assert refusal(CallbackManager(Hooks), RenamedParameter()) == (
         "cannot register RenamedParameter: RenamedParameter.on_step(self, epoch: int, *, "
         "loss: float) -> None cannot accept every call of the hook Hooks.on_step: the call "
-        "on_step(step=..., loss=...) fails (missing a required argument: 'epoch'). " + ON_STEP_FIX
+        "on_step(step=..., loss=...) fails (got an unexpected keyword argument 'step'). " + ON_STEP_FIX
     )
 
 
@@ -252,7 +252,7 @@ def test_an_extra_required_parameter_is_refused() -> None:
     assert refusal(CallbackManager(Hooks), ExtraRequired()) == (
         "cannot register ExtraRequired: ExtraRequired.on_step(self, step: int, batch: int, *, "
         "loss: float) -> None cannot accept every call of the hook Hooks.on_step: the call "
-        "on_step(step=..., loss=...) fails (missing a required argument: 'batch'). " + ON_STEP_FIX
+        "on_step(step=..., loss=...) fails (missing 1 required positional argument: 'batch'). " + ON_STEP_FIX
     )
 
 
@@ -264,7 +264,7 @@ def test_a_required_keyword_only_parameter_the_hook_does_not_have_is_refused() -
     assert refusal(CallbackManager(Hooks), ExtraKeywordOnly()) == (
         "cannot register ExtraKeywordOnly: ExtraKeywordOnly.on_end(self, *, result: str, "
         "verbose: bool) -> None cannot accept every call of the hook Hooks.on_end: the call "
-        "on_end(result=...) fails (missing a required argument: 'verbose'). Give it the hook's "
+        "on_end(result=...) fails (missing 1 required keyword-only argument: 'verbose'). Give it the hook's "
         "parameters: def on_end(self, *, result: str) -> None."
     )
 
@@ -324,7 +324,7 @@ def test_requiring_a_parameter_the_hook_makes_optional_is_refused() -> None:
     assert refusal(CallbackManager(Variadic), RequiresTheOptional()) == (
         "cannot register RequiresTheOptional: RequiresTheOptional.on_optional(self, a: int, "
         "b: int) -> None cannot accept every call of the hook Variadic.on_optional: the call "
-        "on_optional(a=...) fails (missing a required argument: 'b'). Give it the hook's "
+        "on_optional(a=...) fails (missing 1 required positional argument: 'b'). Give it the hook's "
         "parameters: def on_optional(self, a: int, b: int = 2) -> None."
     )
 

@@ -328,6 +328,10 @@ def _concurrent_dispatcher(
     async def _pc_dispatch(*args: Any, **kwargs: Any) -> Any:
         results: list[Any] = [missing] * len(methods)
         errors: list[Exception] | None = None
+        failed_at: dict[int, int] = {}
+
+        def call_order(exc: Exception) -> int:
+            return failed_at.get(id(exc), len(methods))
 
         async def run(index: int, method: Callable[..., Any]) -> None:
             nonlocal errors
@@ -337,12 +341,15 @@ def _concurrent_dispatcher(
                 fail(exc, index)
                 if recovery is None:
                     raise
+                failed_at[id(exc)] = index
                 errors = recovery.handle(exc, index, errors)
 
         if methods:
             async with asyncio.TaskGroup() as group:
                 for index, method in enumerate(methods):
                     group.create_task(run(index, method))
+        if errors:  # report failures in call order, not in the order they happened
+            errors.sort(key=call_order)
         done = [r for r in results if r is not missing]
         if mode == "first":
             found = next((r for r in done if r is not None), None)

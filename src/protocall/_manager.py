@@ -491,7 +491,7 @@ def _recovery(policy: ErrorPolicy, hook_label: str, hook_name: str, pairs: _Pair
                     f"{len(errors)} of {len(pairs)} callbacks raised in hook {hook_label}",
                     errors,
                     hook=hook_name,
-                    results=results,
+                    results=[r for r in results if r is not _SKIPPED],
                 )
 
         return Recovery(handle=collect, finish=raise_collected)

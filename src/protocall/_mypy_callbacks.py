@@ -47,8 +47,10 @@ _NEAR_MISS_CUTOFF: Final = 0.85
 """As in ``protocall._validate``: how close a method name must be to a hook's to be a typo."""
 
 
-def check_callback(spec: Spec, callback: Type, context: Context, api: CheckerPluginInterface) -> None:
-    """Report each problem of registering a value of type ``callback`` with a manager of ``spec``."""
+def check_callback(
+    spec: Spec, callback: Type, context: Context, api: CheckerPluginInterface
+) -> None:
+    """Report each problem of registering a value of type ``callback`` with a ``spec`` manager."""
     typ = get_proper_type(callback)
     if isinstance(typ, UnionType):
         for item in typ.relevant_items():
@@ -76,7 +78,9 @@ def _instance_of(typ: ProperType) -> Instance | None:
     return None
 
 
-def _check_instance(spec: Spec, instance: Instance, context: Context, api: CheckerPluginInterface) -> None:
+def _check_instance(
+    spec: Spec, instance: Instance, context: Context, api: CheckerPluginInterface
+) -> None:
     """Check every hook the class implements; none at all is an error of its own."""
     implemented = 0
     for hook in spec.hooks.values():
@@ -304,7 +308,9 @@ def _always_passed(hook: CallableType, parameter: FormalArgument) -> bool:
     return False
 
 
-def _report_class(spec: Spec, typ: ProperType, context: Context, api: CheckerPluginInterface) -> None:
+def _report_class(
+    spec: Spec, typ: ProperType, context: Context, api: CheckerPluginInterface
+) -> None:
     instance: ProperType = typ.item if isinstance(typ, TypeType) else typ
     if isinstance(instance, FunctionLike):
         instance = get_proper_type(instance.items[0].ret_type)
@@ -347,7 +353,8 @@ def _near_misses(spec: Spec, instance: Instance) -> list[tuple[str, str]]:
             if method.startswith("_") or method in spec.hooks or method in seen:
                 continue
             seen.add(method)
-            close = difflib.get_close_matches(method, list(spec.hooks), n=1, cutoff=_NEAR_MISS_CUTOFF)
+            hooks = list(spec.hooks)
+            close = difflib.get_close_matches(method, hooks, n=1, cutoff=_NEAR_MISS_CUTOFF)
             if close:
                 found.append((method, close[0]))
     return found

@@ -29,8 +29,12 @@ NO_HOOK: Final = ErrorCode(
     "protocall-no-hook", "A callback implements no hook of the manager's spec", _CATEGORY
 )
 NOT_INSTANCE: Final = ErrorCode(
-    "protocall-not-instance", "A class is registered where a callback instance is expected", _CATEGORY
+    "protocall-not-instance",
+    "A class is registered where a callback instance is expected",
+    _CATEGORY,
 )
 UNKNOWN_HOOK: Final = ErrorCode(
-    "protocall-unknown-hook", "emit() names a hook that the manager's spec does not declare", _CATEGORY
+    "protocall-unknown-hook",
+    "emit() names a hook that the manager's spec does not declare",
+    _CATEGORY,
 )

@@ -10,8 +10,6 @@ overloads do: ``list[R]``, or ``Coroutine[Any, Any, list[R]]`` for an async hook
 
 from __future__ import annotations
 
-from typing import cast
-
 from mypy.checker import TypeChecker
 from mypy.maptype import map_instance_to_supertype
 from mypy.nodes import ARG_POS, ArgKind, CallExpr, Expression, StrExpr
@@ -44,8 +42,14 @@ def emit_by_name(ctx: MethodContext) -> Type:
         args += ctx.args[formal]
         kinds += ctx.arg_kinds[formal]
         names += ctx.arg_names[formal]
-    checker = cast(TypeChecker, ctx.api)
-    result, _ = checker.expr_checker.check_call(hook.signature, args, kinds, _call(ctx, args, kinds, names), names)
+    checker = ctx.api
+    if not isinstance(checker, TypeChecker):
+        return ctx.default_return_type
+    # emit is overloaded: mypy tries each overload with errors muted, and this hook runs inside
+    # those tries. An error here makes the `str` overload fail to match; mypy then checks it
+    # again as the closest candidate, unmuted, and our errors are reported once, by their code.
+    context = _call(ctx, args, kinds, names)
+    result, _ = checker.expr_checker.check_call(hook.signature, args, kinds, context, names)
     return _results_type(checker, result)
 
 

@@ -3,17 +3,20 @@
 Type checkers compare parameter types; at run time we compare shapes. From the hook's signature we
 build placeholder calls covering what a caller may do — give or omit each optional parameter, pass
 positional-or-keyword parameters by position or by keyword, add extra arguments where the hook has
-``*args``/``**kwargs`` — and try :meth:`inspect.Signature.bind` of the implementation on each. A
-renamed positional-or-keyword parameter fails (a caller may pass it by keyword), a missing
-parameter fails, an extra required parameter fails.
+``*args``/``**kwargs`` (none, one, or more than the implementation can take by position; keywords
+named like a positional-only parameter, which ``**kwargs`` receives) — and call, with each, a
+stub that has the implementation's parameters. Binding is Python's own, the same on every
+version (``inspect.Signature.bind`` disagrees with the interpreter before 3.13 about keywords
+named like positional-only parameters). A renamed positional-or-keyword parameter fails (a
+caller may pass it by keyword), a missing parameter fails, an extra required parameter fails.
 """
 
 from __future__ import annotations
 
 import inspect
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Final
+from typing import Any, Final
 
 __all__ = ["Call", "dropped_keywords", "first_rejected_call", "placeholder_calls", "without"]
 
@@ -34,8 +37,18 @@ class Call:
         return f"{hook_name}({', '.join(parts)})"
 
 
-def placeholder_calls(signature: inspect.Signature) -> Iterator[Call]:
-    """Calls that the hook signature allows, covering each way a parameter can be passed."""
+_EXTRA_POSITIONAL: Final = "..."
+
+
+def placeholder_calls(
+    signature: inspect.Signature, implementation: inspect.Signature | None = None
+) -> Iterator[Call]:
+    """Calls that the hook signature allows, covering each way a parameter can be passed.
+
+    With the ``implementation`` known, the extras a hook's ``*args``/``**kwargs`` admit are
+    chosen to probe it: one positional more than it can take, keywords named like its
+    positional parameters.
+    """
     params = list(signature.parameters.values())
     positional = [p for p in params if p.kind in _POSITIONAL]
     keyword_only = [p for p in params if p.kind is inspect.Parameter.KEYWORD_ONLY]
@@ -65,31 +78,88 @@ def placeholder_calls(signature: inspect.Signature) -> Iterator[Call]:
             by_keyword += tuple(
                 p.name for p in keyword_only if p.default is p.empty or p.name in given
             )
+            extra_positionals: list[tuple[str, ...]] = [()]
             if var_positional is not None and cut == len(positional):
-                by_position += (f"*{var_positional.name}", f"*{var_positional.name}")
+                extra_positionals = [
+                    (_EXTRA_POSITIONAL,) * count
+                    for count in _extra_positional_counts(len(positional), implementation)
+                ]
+            extra_keywords: list[tuple[str, ...]] = [()]
             if var_keyword is not None:
-                extra = _EXTRA_KEYWORD
-                while extra in signature.parameters:
-                    extra += "_"
-                by_keyword += (extra,)
-            call = Call(by_position, by_keyword)
-            if call not in seen:
-                seen.add(call)
-                yield call
+                extra_keywords = [(name,) for name in _extra_keywords(signature, implementation)]
+            for more_positional in extra_positionals:
+                for more_keywords in extra_keywords:
+                    call = Call(by_position + more_positional, by_keyword + more_keywords)
+                    if call not in seen:
+                        seen.add(call)
+                        yield call
+
+
+def _extra_positional_counts(
+    hook_positional: int, implementation: inspect.Signature | None
+) -> list[int]:
+    """How many extra positional arguments to try for a hook's ``*args``: none, one, and more
+    than the implementation has positional parameters for."""
+    capacity = 2
+    if implementation is not None:
+        capacity = sum(p.kind in _POSITIONAL for p in implementation.parameters.values())
+    return sorted({0, 1, max(2, capacity - hook_positional + 1)})
+
+
+def _extra_keywords(
+    signature: inspect.Signature, implementation: inspect.Signature | None
+) -> list[str]:
+    """Keywords to try for a hook's ``**kwargs``: a fresh name, and names that the hook's
+    ``**kwargs`` receives but an implementation might bind elsewhere (the hook's positional-only
+    names, and the implementation's positional parameters that the hook does not have)."""
+    fresh = _EXTRA_KEYWORD
+    while fresh in signature.parameters:
+        fresh += "_"
+    names = [fresh]
+    names += [
+        p.name for p in signature.parameters.values() if p.kind is inspect.Parameter.POSITIONAL_ONLY
+    ]
+    if implementation is not None:
+        names += [
+            p.name
+            for p in implementation.parameters.values()
+            if p.kind in _POSITIONAL and p.name not in signature.parameters
+        ]
+    return list(dict.fromkeys(names))
 
 
 def first_rejected_call(
-    hook_signature: inspect.Signature, implementation: inspect.Signature
+    hook_signature: inspect.Signature, implementation: inspect.Signature, name: str = "method"
 ) -> tuple[Call, str] | None:
-    """The first placeholder call the implementation cannot bind, with the reason; else None."""
-    for call in placeholder_calls(hook_signature):
-        args = [object()] * len(call.positional)
-        kwargs = dict.fromkeys(call.keywords, None)
+    """The first placeholder call the implementation cannot take, with the reason; else None."""
+    accepts = _stub(implementation, name)
+    for call in placeholder_calls(hook_signature, implementation):
+        args = [None] * len(call.positional)
+        kwargs = dict.fromkeys(call.keywords)
         try:
-            implementation.bind(*args, **kwargs)
+            accepts(*args, **kwargs)
         except TypeError as exc:
-            return call, str(exc)
+            return call, str(exc).removeprefix(f"{name}() ")
     return None
+
+
+def _stub(signature: inspect.Signature, name: str) -> Callable[..., Any]:
+    """A function with ``signature``'s parameters (no annotations, defaults None) that does
+    nothing: calling it binds arguments exactly as a call of the implementation would."""
+    bare = signature.replace(
+        parameters=[
+            p.replace(annotation=p.empty, default=None if p.default is not p.empty else p.empty)
+            for p in signature.parameters.values()
+        ],
+        return_annotation=signature.empty,
+    )
+    namespace: dict[str, Any] = {}
+    try:
+        exec(f"def {name}{bare}: pass", {}, namespace)  # noqa: S102
+    except SyntaxError:  # names no def can spell (some builtins' signatures): bind instead
+        return bare.bind
+    stub: Callable[..., Any] = namespace[name]
+    return stub
 
 
 def dropped_keywords(

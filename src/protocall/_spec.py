@@ -19,7 +19,7 @@ from typing_extensions import get_protocol_members, is_protocol
 
 from ._errors import UnknownHookError, did_you_mean
 
-__all__ = ["Hook", "HookTable", "describe_spec", "hook_table", "hookspec"]
+__all__ = ["Hook", "HookTable", "as_written", "describe_spec", "hook_table", "hookspec"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -76,12 +76,15 @@ class Hook:
 
     def describe(self) -> str:
         """``[async ]def hook(self, <params>)``, as a fix in a message shows it."""
-        self_parameter = inspect.Parameter("self", inspect.Parameter.POSITIONAL_OR_KEYWORD)
-        parameters = [self_parameter, *self.signature.parameters.values()]
-        shown = self.signature.replace(
-            parameters=[p.replace(annotation=_as_written(p.annotation)) for p in parameters],
-            return_annotation=_as_written(self.signature.return_annotation),
+        parameters = list(self.signature.parameters.values())
+        positional_only = any(p.kind is p.POSITIONAL_ONLY for p in parameters)
+        self_parameter = inspect.Parameter(
+            "self",
+            inspect.Parameter.POSITIONAL_ONLY
+            if positional_only
+            else inspect.Parameter.POSITIONAL_OR_KEYWORD,
         )
+        shown = as_written(self.signature.replace(parameters=[self_parameter, *parameters]))
         return ("async " if self.is_async else "") + f"def {self.name}{shown}"
 
 
@@ -99,6 +102,17 @@ class _Written:
 
 def _as_written(annotation: object) -> object:
     return _Written(annotation) if isinstance(annotation, str) else annotation
+
+
+def as_written(signature: inspect.Signature) -> inspect.Signature:
+    """``signature`` with string annotations shown unquoted, as they were written."""
+    return signature.replace(
+        parameters=[
+            p.replace(annotation=_as_written(p.annotation))
+            for p in signature.parameters.values()
+        ],
+        return_annotation=_as_written(signature.return_annotation),
+    )
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -246,9 +260,12 @@ def _read_hook(spec: type, name: str) -> Hook:
         inspect.Parameter.POSITIONAL_OR_KEYWORD,
     ):
         raise TypeError(f"{where} does not take `self`: declare it as `def {name}(self, ...)`")
-    options: object = getattr(value, _OPTIONS, None)
-    if not isinstance(options, _HookOptions):
-        options = _HookOptions()
+    functions = _same_named_functions(spec, name)
+    # A sub-Protocol that redeclares a hook without @hookspec keeps the options of the base's.
+    options = next(
+        (o for f in functions if isinstance(o := getattr(f, _OPTIONS, None), _HookOptions)),
+        _HookOptions(),
+    )
     is_async = inspect.iscoroutinefunction(value)
     if options.concurrent and not is_async:
         raise TypeError(
@@ -263,7 +280,7 @@ def _read_hook(spec: type, name: str) -> Hook:
         spec_name=spec.__qualname__,
         reverse=options.reverse,
         concurrent=options.concurrent,
-        functions=_same_named_functions(spec, name),
+        functions=functions,
     )
 
 

@@ -61,7 +61,6 @@ from mypy.plugin import FunctionContext, MethodContext, Plugin, ReportConfigCont
 from mypy.types import Type
 
 from . import __version__ as _package_version
-
 from ._mypy_callbacks import check_callback
 from ._mypy_codes import ASYNC, NO_HOOK, NOT_INSTANCE, SIGNATURE, UNKNOWN_HOOK
 from ._mypy_emit import emit_by_name
@@ -98,7 +97,7 @@ _SOURCES_DIGEST: Final = _sources_digest()
 
 
 class ProtocallPlugin(Plugin):
-    """Hooks on ``CallbackManager`` (and its subclasses): the constructor, ``register``, ``emit``."""
+    """Hooks on ``CallbackManager`` and its subclasses: the constructor, ``register``, ``emit``."""
 
     def __init__(self, options: Options) -> None:
         super().__init__(options)
