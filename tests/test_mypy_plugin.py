@@ -193,4 +193,6 @@ def test_plugin_entry_point() -> None:
     assert instance.get_function_hook("protocall._manager.CallbackManager") is not None
     assert instance.get_method_hook("protocall._manager.CallbackManager.register") is not None
     assert instance.get_method_hook("protocall._manager.CallbackManager.emit") is not None
+    assert instance.get_method_hook("protocall._manager.CallbackManager.first") is not None
+    assert instance.get_method_hook("protocall._manager.CallbackManager.unregister") is None
     assert instance.get_method_hook("builtins.list.append") is None

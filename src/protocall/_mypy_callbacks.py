@@ -7,6 +7,10 @@ signature allows, decided by mypy's own subtype check of the bound signatures wi
 names significant (a renamed positional-or-keyword parameter is incompatible, because a caller
 may pass it by keyword). A keyword-only parameter of the hook that the method does not declare
 at all is accepted: the runtime passes a callback only the keyword-only arguments it declares.
+
+A member typed ``X | None`` may be None at run time, which opts out of the hook, or an ``X``,
+which implements it: only ``X`` is compared, so the ``None`` is never the reason for an error
+(and the member counts as implemented, so the callback is not "implementing no hook").
 """
 
 from __future__ import annotations

@@ -35,6 +35,6 @@ NOT_INSTANCE: Final = ErrorCode(
 )
 UNKNOWN_HOOK: Final = ErrorCode(
     "protocall-unknown-hook",
-    "emit() names a hook that the manager's spec does not declare",
+    "emit() or first() names a hook that the manager's spec does not declare",
     _CATEGORY,
 )

@@ -1,30 +1,55 @@
-"""The mypy plugin's typing of ``manager.emit("hook_name", ...)`` with a literal hook name.
+"""The mypy plugin's typing of ``emit("hook_name", ...)`` and ``first("hook_name", ...)``.
 
-Without the plugin the ``str`` overload of ``emit`` takes any arguments and returns
-``list[Any]``. With a literal name, the plugin looks the hook up in the spec, reports an unknown
-name (suggesting the closest hooks, as the runtime's ``UnknownHookError`` does), checks the
-arguments against the hook's signature with mypy's own call checker (so the errors are mypy's
-usual ``arg-type``/``call-arg`` ones) and types the result as the ``emit(Spec.hook, ...)``
-overloads do: ``list[R]``, or ``Coroutine[Any, Any, list[R]]`` for an async hook.
+Without the plugin the ``str`` overloads of ``emit`` and ``first`` take any arguments and return
+``list[Any]`` and ``Any``. With a literal name, the plugin looks the hook up in the spec, reports
+an unknown name (suggesting the closest hooks, as the runtime's ``UnknownHookError`` does),
+checks the arguments against the hook's signature with mypy's own call checker (so the errors
+are mypy's usual ``arg-type``/``call-arg`` ones) and types the result as the ``Spec.hook``
+overloads do: ``list[R]`` for ``emit``, ``R | None`` for ``first``, each wrapped in
+``Coroutine[Any, Any, ...]`` for an async hook.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from mypy.checker import TypeChecker
 from mypy.maptype import map_instance_to_supertype
 from mypy.nodes import ARG_POS, ArgKind, CallExpr, Expression, StrExpr
 from mypy.plugin import MethodContext
-from mypy.types import AnyType, Instance, LiteralType, Type, TypeOfAny, get_proper_type
+from mypy.typeops import make_simplified_union
+from mypy.types import AnyType, Instance, LiteralType, NoneType, Type, TypeOfAny, get_proper_type
 
 from . import _mypy_codes as codes
 from ._errors import closest_names
 from ._mypy_spec import Spec, spec_of
 
-__all__ = ["emit_by_name"]
+__all__ = ["emit_by_name", "first_by_name"]
+
+_Shape = Callable[[TypeChecker, Type], Type]
+"""What a dispatch method makes of the hook's own result type ``R`` (the awaited one if async)."""
+
+
+def _results(checker: TypeChecker, result: Type) -> Type:
+    return checker.named_generic_type("builtins.list", [result])
+
+
+def _first_result(checker: TypeChecker, result: Type) -> Type:
+    return make_simplified_union([result, NoneType()])
 
 
 def emit_by_name(ctx: MethodContext) -> Type:
-    """The method hook of ``CallbackManager.emit``: check and type a call by literal hook name."""
+    """The method hook of ``CallbackManager.emit``: ``list[R]`` for a literal hook name."""
+    return _by_name(ctx, _results)
+
+
+def first_by_name(ctx: MethodContext) -> Type:
+    """The method hook of ``CallbackManager.first``: ``R | None`` for a literal hook name."""
+    return _by_name(ctx, _first_result)
+
+
+def _by_name(ctx: MethodContext, shape: _Shape) -> Type:
+    """Check a call by literal hook name and type its result with ``shape``."""
     name = _literal_name(ctx)
     if name is None:
         return ctx.default_return_type
@@ -45,12 +70,12 @@ def emit_by_name(ctx: MethodContext) -> Type:
     checker = ctx.api
     if not isinstance(checker, TypeChecker):
         return ctx.default_return_type
-    # emit is overloaded: mypy tries each overload with errors muted, and this hook runs inside
-    # those tries. An error here makes the `str` overload fail to match; mypy then checks it
-    # again as the closest candidate, unmuted, and our errors are reported once, by their code.
+    # emit and first are overloaded: mypy tries each overload with errors muted, and this hook
+    # runs inside those tries. An error here makes the `str` overload fail to match; mypy then
+    # checks it again as the closest candidate, unmuted, and our errors are reported once.
     context = _call(ctx, args, kinds, names)
     result, _ = checker.expr_checker.check_call(hook.signature, args, kinds, context, names)
-    return _results_type(checker, result)
+    return _shaped(checker, result, shape)
 
 
 def _call(
@@ -66,7 +91,7 @@ def _call(
 
 
 def _literal_name(ctx: MethodContext) -> str | None:
-    """The hook name when ``emit``'s first argument is a literal string, else None."""
+    """The hook name when the first argument is a literal string, else None."""
     if not ctx.args or len(ctx.args[0]) != 1 or ctx.arg_kinds[0][0] != ARG_POS:
         return None
     expression = ctx.args[0][0]
@@ -81,17 +106,17 @@ def _literal_name(ctx: MethodContext) -> str | None:
     return None
 
 
-def _results_type(checker: TypeChecker, result: Type) -> Type:
-    """``list[R]``; for a hook returning a coroutine of ``R``, a coroutine of ``list[R]``."""
+def _shaped(checker: TypeChecker, result: Type, shape: _Shape) -> Type:
+    """``shape(R)``; for a hook returning a coroutine of ``R``, a coroutine of ``shape(R)``."""
     proper = get_proper_type(result)
     if isinstance(proper, Instance):
         coroutine = next((b for b in proper.type.mro if b.fullname == "typing.Coroutine"), None)
         if coroutine is not None:
             awaited = map_instance_to_supertype(proper, coroutine).args[-1]
             anything = AnyType(TypeOfAny.special_form)
-            listed = checker.named_generic_type("builtins.list", [awaited])
-            return checker.named_generic_type("typing.Coroutine", [anything, anything, listed])
-    return checker.named_generic_type("builtins.list", [result])
+            shaped = shape(checker, awaited)
+            return checker.named_generic_type("typing.Coroutine", [anything, anything, shaped])
+    return shape(checker, result)
 
 
 def _unknown_message(spec: Spec, name: str) -> str:

@@ -18,7 +18,14 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, Final
 
-__all__ = ["Call", "dropped_keywords", "first_rejected_call", "placeholder_calls", "without"]
+__all__ = [
+    "Call",
+    "dropped_keywords",
+    "first_rejected_call",
+    "inconsistent_parameter",
+    "placeholder_calls",
+    "without",
+]
 
 _POSITIONAL: Final = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
 _EXTRA_KEYWORD: Final = "any_other_keyword"
@@ -194,3 +201,40 @@ def without(signature: inspect.Signature, names: frozenset[str]) -> inspect.Sign
     return signature.replace(
         parameters=[p for p in signature.parameters.values() if p.name not in names]
     )
+
+
+def inconsistent_parameter(
+    hook_signature: inspect.Signature, implementation: inspect.Signature
+) -> str | None:
+    """A hook parameter that the implementation binds differently by position and by keyword.
+
+    A positional-or-keyword hook parameter may arrive either way (and the dispatcher forwards it
+    by position), so both must reach the same parameter of the implementation: with hook
+    ``(self, e)`` and implementation ``(self, *args, e=0)``, ``e=2`` reaches ``e`` but ``2`` lands
+    in ``*args``. Catch-alls (``*args`` and ``**kwargs`` both) are consistent. Returns a
+    description of the first such parameter, or None.
+    """
+    impl = list(implementation.parameters.values())
+    impl_positional = [p for p in impl if p.kind in _POSITIONAL]
+    by_name = {p.name: p for p in impl}
+    index = 0
+    for p in hook_signature.parameters.values():
+        if p.kind not in _POSITIONAL:
+            continue
+        if p.kind is inspect.Parameter.POSITIONAL_OR_KEYWORD:
+            by_position = impl_positional[index].name if index < len(impl_positional) else None
+            target = by_name.get(p.name)
+            by_keyword = (
+                target.name
+                if target is not None and target.kind is not inspect.Parameter.POSITIONAL_ONLY
+                else None
+            )
+            if (by_position is not None or by_keyword is not None) and by_position != by_keyword:
+                where_position = f"parameter {by_position!r}" if by_position else "*args"
+                where_keyword = f"parameter {by_keyword!r}" if by_keyword else "**kwargs"
+                return (
+                    f"the hook's parameter {p.name!r} reaches its {where_position} when passed by "
+                    f"position but its {where_keyword} when passed by keyword"
+                )
+        index += 1
+    return None

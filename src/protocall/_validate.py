@@ -21,7 +21,7 @@ from typing import Any, Final, cast
 from typing_extensions import is_protocol
 
 from ._errors import RegistrationError
-from ._signatures import dropped_keywords, first_rejected_call, without
+from ._signatures import dropped_keywords, first_rejected_call, inconsistent_parameter, without
 from ._spec import Hook, HookTable, as_written
 
 __all__ = ["Binding", "ClassPlan", "bind_callback", "near_miss_message"]
@@ -314,16 +314,23 @@ def _check_signature(
     if signature is None:
         return _FINE
     dropped = dropped_keywords(hook.signature, signature)
-    rejected = first_rejected_call(without(hook.signature, dropped), signature, hook.name)
-    if rejected is None:
-        return None, dropped
-    call, reason = rejected
     shown_parameters = "" if shown_signature is None else str(as_written(shown_signature))
-    return _problem(
-        f"cannot register {cls.__qualname__}: {shown}{shown_parameters} cannot accept every "
-        f"call of the hook {hook.label}: the call {call.render(hook.name)} fails ({reason}). "
-        f"Give it the hook's parameters: {hook.describe()}."
-    )
+    rejected = first_rejected_call(without(hook.signature, dropped), signature, hook.name)
+    if rejected is not None:
+        call, reason = rejected
+        return _problem(
+            f"cannot register {cls.__qualname__}: {shown}{shown_parameters} cannot accept every "
+            f"call of the hook {hook.label}: the call {call.render(hook.name)} fails ({reason}). "
+            f"Give it the hook's parameters: {hook.describe()}."
+        )
+    inconsistent = inconsistent_parameter(hook.signature, signature)
+    if inconsistent is not None:
+        return _problem(
+            f"cannot register {cls.__qualname__}: {shown}{shown_parameters} takes the calls of "
+            f"the hook {hook.label} inconsistently: {inconsistent}. Give it the hook's "
+            f"parameters: {hook.describe()}."
+        )
+    return None, dropped
 
 
 def _problem(message: str) -> _Verdict:

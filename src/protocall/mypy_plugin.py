@@ -10,12 +10,13 @@ Enable it in the mypy configuration::
 Why a plugin: ``register(callback: C) -> C`` and ``callbacks: Iterable[object]`` must accept
 *duck-typed* callbacks, classes that implement some hooks without subclassing the spec's
 Protocols, so no annotation can check them; and ``emit("hook_name", ...)`` is ``list[Any]``
-because a string cannot name a method in the type system. The plugin adds, for a checked
-``CallbackManager[Spec]`` (``Spec`` a Protocol class):
+(``first("hook_name", ...)`` is ``Any``) because a string cannot name a method in the type
+system. The plugin adds, for a checked ``CallbackManager[Spec]`` (``Spec`` a Protocol class):
 
-* **Callbacks** passed to ``manager.register(x)``, or listed in a list or tuple literal given to
-  the constructor (``CallbackManager(Spec, [A(), B()])``), are checked member by member against
-  the spec, as registration checks them at run time (``protocall._validate``):
+* **Callbacks** passed to ``manager.register(x)`` (with or without ``priority=``), or listed in a
+  list or tuple literal given to the constructor (``CallbackManager(Spec, [A(), B()])``, an item
+  ``Prioritized(A(), 5)`` standing for its callback), are checked member by member against the
+  spec, as registration checks them at run time (``protocall._validate``):
 
   - ``protocall-signature``: a member named like a hook that cannot accept every call of the
     hook. The decision is mypy's own subtype check of the bound signatures, with parameter names
@@ -25,22 +26,30 @@ because a string cannot name a method in the type system. The plugin adds, for a
     a member that is not callable. A keyword-only parameter of the hook that the method does
     not declare at all is **accepted**: the runtime is to pass each callback exactly the
     keyword-only arguments it declares (a subset), so only the declared ones are compared.
+    A member typed ``X | None`` may be None at run time, which opts out of the hook: only its
+    ``X`` is compared.
   - ``protocall-async``: an ``async def`` implementation of a sync hook, or the reverse.
   - ``protocall-no-hook``: the callback's class implements no hook of the spec. As at run time,
     members inherited from a Protocol class do not count (a callback that subclasses a hook
     Protocol implements only what it overrides), nor do members declared ``None``.
   - ``protocall-not-instance``: a class is passed where a callback instance is expected.
 
-* **``manager.emit("hook_name", ...)``** with a literal name (or a ``Final``/``Literal`` str) is
-  checked and typed like ``manager.emit(Spec.hook_name, ...)``: an unknown name is a
-  ``protocall-unknown-hook`` error that suggests the closest hook names; the arguments are
-  checked against the hook signature (mypy's usual ``arg-type``/``call-arg`` errors); the result
-  is ``list[R]``, or the ``Coroutine[Any, Any, list[R]]`` that the ``Spec.hook`` overload gives
-  for an async hook.
+* **``manager.emit("hook_name", ...)``** and **``manager.first("hook_name", ...)``** with a
+  literal name (or a ``Final``/``Literal`` str) are checked and typed like
+  ``manager.emit(Spec.hook_name, ...)`` and ``manager.first(Spec.hook_name, ...)``: an unknown
+  name is a ``protocall-unknown-hook`` error that suggests the closest hook names; the arguments
+  are checked against the hook signature (mypy's usual ``arg-type``/``call-arg`` errors); the
+  result is ``list[R]`` for ``emit`` and ``R | None`` for ``first``, or a
+  ``Coroutine[Any, Any, ...]`` of that for an async hook, as the ``Spec.hook`` overloads give.
 
 An unchecked manager (``CallbackManager(None)``, a ``CallbackManager[Any]``) and a manager whose
 spec is still a type variable are left alone: nothing is known about their hooks. So are
 callbacks whose static type says nothing (``Any``, ``object``, a type variable).
+
+Limitation: the constructor is overloaded, and the plugin reports through mypy's second check
+of the closest overload. With a bare string literal ``errors="collect"`` mypy finds no closest
+overload (it compares ``str`` with the ``Literal`` policy), so a bad item of that call shows as
+mypy's ``call-overload`` error instead of the plugin's; the line is an error all the same.
 
 Each message names the callback class, the hook and the fix. Every code can be silenced on its
 own, e.g. ``# type: ignore[protocall-no-hook]``. Supported: mypy 1.11 and later (tested with the
@@ -55,15 +64,26 @@ from pathlib import Path
 from typing import Final
 
 from mypy.checker import TypeChecker
-from mypy.nodes import Expression, ListExpr, StarExpr, TupleExpr, TypeInfo
+from mypy.maptype import map_instance_to_supertype
+from mypy.nodes import (
+    ARG_POS,
+    CallExpr,
+    Expression,
+    IndexExpr,
+    ListExpr,
+    RefExpr,
+    StarExpr,
+    TupleExpr,
+    TypeInfo,
+)
 from mypy.options import Options
 from mypy.plugin import FunctionContext, MethodContext, Plugin, ReportConfigContext
-from mypy.types import Type
+from mypy.types import Instance, Type, get_proper_type
 
 from . import __version__ as _package_version
 from ._mypy_callbacks import check_callback
 from ._mypy_codes import ASYNC, NO_HOOK, NOT_INSTANCE, SIGNATURE, UNKNOWN_HOOK
-from ._mypy_emit import emit_by_name
+from ._mypy_emit import emit_by_name, first_by_name
 from ._mypy_spec import MANAGER_FULLNAME, spec_of
 
 __all__ = [
@@ -81,6 +101,8 @@ __version__: Final = _package_version
 """mypy keys its incremental cache on the plugin module's ``__version__`` and source hash."""
 
 _CALLBACKS_PARAMETER: Final = "callbacks"
+_PRIORITIZED_FULLNAME: Final = "protocall._manager.Prioritized"
+_PRIORITIZED_CALLBACK: Final = "callback"
 
 
 def _sources_digest() -> str:
@@ -97,7 +119,8 @@ _SOURCES_DIGEST: Final = _sources_digest()
 
 
 class ProtocallPlugin(Plugin):
-    """Hooks on ``CallbackManager`` and its subclasses: the constructor, ``register``, ``emit``."""
+    """Hooks on ``CallbackManager`` and its subclasses: the constructor, ``register``,
+    ``emit`` and ``first``."""
 
     def __init__(self, options: Options) -> None:
         super().__init__(options)
@@ -116,13 +139,10 @@ class ProtocallPlugin(Plugin):
         return _check_constructor if self._is_manager(fullname) else None
 
     def get_method_hook(self, fullname: str) -> Callable[[MethodContext], Type] | None:
-        """``manager.register(x)`` and ``manager.emit("name", ...)``."""
+        """``manager.register(x)``, ``manager.emit("name", ...)`` and ``manager.first(...)``."""
         owner, _, method = fullname.rpartition(".")
-        if method == "register" and self._is_manager(owner):
-            return _check_register
-        if method == "emit" and self._is_manager(owner):
-            return emit_by_name
-        return None
+        hook = _METHOD_HOOKS.get(method)
+        return hook if hook is not None and self._is_manager(owner) else None
 
     def _is_manager(self, fullname: str) -> bool:
         """Whether ``fullname`` names ``CallbackManager`` or a subclass of it (cached)."""
@@ -136,7 +156,8 @@ class ProtocallPlugin(Plugin):
 
 
 def _check_register(ctx: MethodContext) -> Type:
-    """``manager.register(x)``: check the type of ``x``; the return type stays ``type(x)``."""
+    """``manager.register(x[, priority=p])``: check the type of ``x``; the return type stays
+    ``type(x)``."""
     spec = spec_of(ctx.type)
     if spec is not None and ctx.arg_types and len(ctx.arg_types[0]) == 1:
         check_callback(spec, ctx.arg_types[0][0], ctx.args[0][0], ctx.api)
@@ -147,7 +168,8 @@ def _check_constructor(ctx: FunctionContext) -> Type:
     """``CallbackManager(Spec, [a, b])``: check each item of a list or tuple literal.
 
     ``callbacks: Iterable[object]`` makes the list's own type ``list[object]``, so the items'
-    types are read one by one; a list built elsewhere cannot be checked item by item.
+    types are read one by one; a list built elsewhere cannot be checked item by item. An item of
+    type ``Prioritized[C]`` is checked as its callback, of type ``C``.
     """
     spec = spec_of(ctx.default_return_type)
     if spec is None or _CALLBACKS_PARAMETER not in ctx.callee_arg_names:
@@ -157,9 +179,42 @@ def _check_constructor(ctx: FunctionContext) -> Type:
         return ctx.default_return_type  # only literals list their callbacks one by one
     for item in given[0].items:
         typ = _type_of(ctx, item)
-        if typ is not None:
+        if typ is None:
+            continue
+        wrapped = _prioritized_callback(typ)
+        if wrapped is None:
             check_callback(spec, typ, item, ctx.api)
+        else:
+            check_callback(spec, wrapped, _callback_expression(item), ctx.api)
     return ctx.default_return_type
+
+
+def _prioritized_callback(typ: Type) -> Type | None:
+    """``C`` for a ``Prioritized[C]`` (the inferred type argument), else None."""
+    proper = get_proper_type(typ)
+    if not isinstance(proper, Instance):
+        return None
+    base = next((b for b in proper.type.mro if b.fullname == _PRIORITIZED_FULLNAME), None)
+    if base is None:
+        return None
+    mapped = map_instance_to_supertype(proper, base)
+    return mapped.args[0] if mapped.args else None
+
+
+def _callback_expression(item: Expression) -> Expression:
+    """Where to report on ``Prioritized(callback, priority)``: at its callback argument (which
+    may stand on a line of its own); on the whole item if it is not such a call."""
+    if not isinstance(item, CallExpr):
+        return item
+    callee = item.callee.base if isinstance(item.callee, IndexExpr) else item.callee
+    if not (isinstance(callee, RefExpr) and callee.fullname == _PRIORITIZED_FULLNAME):
+        return item  # a function returning a Prioritized: its arguments may be anything
+    for position, (argument, kind, name) in enumerate(
+        zip(item.args, item.arg_kinds, item.arg_names)
+    ):
+        if name == _PRIORITIZED_CALLBACK or (position == 0 and kind == ARG_POS):
+            return argument
+    return item
 
 
 def _type_of(ctx: FunctionContext, expression: Expression) -> Type | None:
@@ -171,6 +226,13 @@ def _type_of(ctx: FunctionContext, expression: Expression) -> Type | None:
         if known is not None:
             return known
     return ctx.api.get_expression_type(expression)
+
+
+_METHOD_HOOKS: Final[dict[str, Callable[[MethodContext], Type]]] = {
+    "register": _check_register,
+    "emit": emit_by_name,
+    "first": first_by_name,
+}
 
 
 def plugin(version: str) -> type[Plugin]:

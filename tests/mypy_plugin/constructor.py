@@ -6,7 +6,7 @@ from typing import assert_type
 
 from hooks import TrainHooks
 
-from protocall import CallbackManager
+from protocall import CallbackManager, ErrorPolicy, Prioritized
 
 
 class Timer:
@@ -56,3 +56,47 @@ class TrainManager(CallbackManager[TrainHooks]):
 
 sub = TrainManager(TrainHooks, [Nothing()])  # E: protocall-no-hook
 sub.register(Renamed())  # E: protocall-signature
+
+
+# Prioritized(callback, priority) items: the callback is checked as if it stood alone.
+ranked = CallbackManager(
+    TrainHooks, [Prioritized(Timer(), 5), Timer(), Prioritized(callback=Timer(), priority=-1)]
+)
+assert_type(ranked, CallbackManager[TrainHooks])
+with_policy = CallbackManager(TrainHooks, [Prioritized(Timer(), 1), Timer()], errors="collect")
+assert_type(with_policy, CallbackManager[TrainHooks])
+
+ranked_bad = CallbackManager(
+    TrainHooks,
+    (
+        Prioritized(Renamed(), 5),  # E: protocall-signature "Renamed\.summary"
+        Prioritized(AsyncStart(), priority=2),  # E: protocall-async
+        Prioritized(callback=Nothing(), priority=1),  # E: protocall-no-hook "Nothing"
+        Prioritized(Timer, 3),  # E: protocall-not-instance "Timer\(\)"
+        Prioritized(  # reported on the callback's line, not here
+            Renamed(),  # E: protocall-signature
+            priority=4,
+        ),
+        Prioritized[Renamed](Renamed(), 1),  # E: protocall-signature
+    ),
+)
+
+made_earlier = Prioritized(Nothing(), 2)
+from_variable = CallbackManager(TrainHooks, [made_earlier])  # E: protocall-no-hook "Nothing"
+
+
+def prioritize(callback: Renamed) -> Prioritized[Renamed]:
+    return Prioritized(callback, 1)
+
+
+from_function = CallbackManager(TrainHooks, [prioritize(Renamed())])  # E: protocall-signature
+
+
+# Known limitation: the constructor is overloaded, and the plugin's errors make mypy's try of the
+# matching overload fail. mypy then reports them on the closest overload, except when it finds
+# none: a literal `errors="collect"` is `str` to that search, so mypy reports its own
+# call-overload error instead (the line is still an error). Give the policy a `Literal` type
+# (`policy: ErrorPolicy = "collect"`) to get the plugin's message.
+CallbackManager(TrainHooks, [Nothing()], errors="collect")  # E: call-overload
+policy: ErrorPolicy = "collect"
+CallbackManager(TrainHooks, [Nothing()], errors=policy)  # E: protocall-no-hook

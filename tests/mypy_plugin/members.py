@@ -31,6 +31,7 @@ class Passthrough(Generic[T]):
 
 values = CallbackManager(Values[int], [IntValues(), Passthrough[int]()])
 assert_type(values.emit("on_value", 3), list[int])
+assert_type(values.first("on_value", 3), int | None)
 values.register(StrValues())  # E: protocall-signature accepts "str", but the hook passes "int"
 values.emit("on_value", "three")  # E: arg-type
 
@@ -110,6 +111,8 @@ class RenamedDecorated:
 varied = CallbackManager(Varied, [Members(), OverloadedImplementation()])
 assert_type(varied.emit("on_overloaded", 1), list[int])
 assert_type(varied.emit("on_overloaded", "one"), list[str])
+assert_type(varied.first("on_overloaded", "one"), str | None)
+varied.first("on_overloaded", 1.5)  # E: call-overload
 assert_type(varied.emit("on_decorated", a=1), list[None])
 assert_type(varied.emit("on_anything", 1, 2, key="value"), list[None])
 varied.emit("on_anything", "one")  # E: arg-type

@@ -109,6 +109,9 @@ manager.register(OnlyProtocolDefaults())  # E: protocall-no-hook inherited from 
 manager.register(OneGoodOneBad())  # E: protocall-signature "OneGoodOneBad\.summary"
 manager.register(SubclassRenamed())  # E: protocall-signature rename "title" to "name"
 manager.register(NoHook)  # E: protocall-not-instance "NoHook\(\)"
+manager.register(RenamedPositional(), priority=3)  # E: protocall-signature rename "title" to "name"
+manager.register(NoHook(), priority=-2)  # E: protocall-no-hook "NoHook"
+manager.register(AsyncForSync(), priority="high")  # E: arg-type # E: protocall-async
 
 
 def either(callback: OneGoodOneBad | NoHook) -> None:

@@ -106,6 +106,8 @@ manager.register(Subclassed())
 manager.register(OptsOut())
 manager.register(Inherited())
 manager.register(WithCallableAttribute())
+assert_type(manager.register(Exact(), priority=3), Exact)
+assert_type(manager.register(KeywordSubset(), priority=-1), KeywordSubset)
 
 
 def typed_as_protocol(callback: OnEval) -> None:
