@@ -28,18 +28,15 @@ The other error policies (collect, handler) and concurrent async hooks use a loo
 
 from __future__ import annotations
 
-import asyncio
 import inspect
 import linecache
 from collections.abc import Callable, Coroutine, Sequence
-from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Final, Literal, cast
+from typing import TYPE_CHECKING, Any, Final, Literal, TypeAlias, cast
 
 __all__ = [
     "GENERIC_SHAPE",
     "STRAIGHT_LINE_LIMIT",
-    "Mode",
     "Recovery",
     "Shape",
     "Target",
@@ -47,9 +44,10 @@ __all__ = [
     "shape_of",
 ]
 
-Mode = Literal["call", "emit", "first"]
-Failure = Callable[[BaseException, int], None]
-"""Adds the note to an exception raised by the implementer at the given index."""
+if TYPE_CHECKING:  # annotations only: subscripting typing constructs costs import time
+    Mode: TypeAlias = Literal["call", "emit", "first"]
+    Failure: TypeAlias = Callable[[BaseException, int], None]
+    """Adds the note to an exception raised by the implementer at the given index."""
 
 STRAIGHT_LINE_LIMIT: Final = 64
 """Up to this many implementers, the calls are written out one per line; beyond, a loop."""
@@ -57,16 +55,18 @@ STRAIGHT_LINE_LIMIT: Final = 64
 _PREFIX: Final = "_pc_"
 
 
-@dataclass(frozen=True, slots=True)
 class Shape:
     """How a dispatcher receives its arguments and forwards them to each implementer."""
 
-    parameters: str
-    """The dispatcher's parameter list, e.g. ``*, loss, output``."""
-    forwards: tuple[tuple[str, str], ...]
-    """Per hook parameter, its name and how it is forwarded, e.g. ``("loss", "loss=loss")``."""
-    exact: bool
-    """Forwards the hook's own parameters by name (else ``*args, **kwargs``)."""
+    __slots__ = ("exact", "forwards", "parameters")
+
+    def __init__(self, parameters: str, forwards: tuple[tuple[str, str], ...], exact: bool) -> None:
+        self.parameters: Final = parameters
+        """The dispatcher's parameter list, e.g. ``*, loss, output``."""
+        self.forwards: Final = forwards
+        """Per hook parameter, its name and how it is forwarded, e.g. ``("loss", "loss=loss")``."""
+        self.exact: Final = exact
+        """Forwards the hook's own parameters by name (else ``*args, **kwargs``)."""
 
     def arguments(self, dropped: frozenset[str] = frozenset()) -> str:
         """The argument list of a forwarded call, less the keyword-only ``dropped`` ones."""
@@ -81,16 +81,17 @@ GENERIC_SHAPE: Final = Shape(
 """Forwards whatever it is given: for unchecked managers and hooks with default values."""
 
 
-@dataclass(frozen=True, slots=True)
 class Target:
     """One implementer, as the dispatcher calls it."""
 
-    method: Callable[..., Any]
-    dropped: frozenset[str] = frozenset()
-    """Keyword-only hook parameters this implementer does not take: they are not passed."""
+    __slots__ = ("dropped", "method")
+
+    def __init__(self, method: Callable[..., Any], dropped: frozenset[str] = frozenset()) -> None:
+        self.method: Final = method
+        self.dropped: Final = dropped
+        """Keyword-only hook parameters this implementer does not take: they are not passed."""
 
 
-@dataclass(frozen=True, slots=True)
 class Recovery:
     """An error policy other than "raise at once": what to do with each failure, and at the end.
 
@@ -99,8 +100,16 @@ class Recovery:
     ``finish(errors, results)`` runs after the last implementer and raises if it must.
     """
 
-    handle: Callable[[Exception, int, list[Exception] | None], list[Exception] | None]
-    finish: Callable[[list[Exception] | None, list[Any]], None]
+    __slots__ = ("finish", "handle")
+
+    def __init__(
+        self,
+        *,
+        handle: Callable[[Exception, int, list[Exception] | None], list[Exception] | None],
+        finish: Callable[[list[Exception] | None, list[Any]], None],
+    ) -> None:
+        self.handle: Final = handle
+        self.finish: Final = finish
 
 
 def shape_of(signature: inspect.Signature) -> Shape:
@@ -189,7 +198,9 @@ def _adapted(target: Target) -> Callable[..., Any]:
 def _noting(
     fail: Failure, recovery: Recovery
 ) -> Callable[[Exception, int, list[Exception] | None], list[Exception] | None]:
-    def handle(exc: Exception, index: int, errors: list[Exception] | None) -> list[Exception] | None:
+    def handle(
+        exc: Exception, index: int, errors: list[Exception] | None
+    ) -> list[Exception] | None:
         fail(exc, index)
         return recovery.handle(exc, index, errors)
 
@@ -226,7 +237,13 @@ def _straight(mode: Mode, parameters: str, arguments: tuple[str, ...], wait: str
     names = "".join(f", {p}m{i}" for i in range(len(arguments)))
     lines = [f"def {p}factory({p}fail{names}):", f"    def {p}dispatch({parameters}):"]
     if not arguments:
-        lines.append({"call": "        return None", "emit": "        return []", "first": "        return None"}[mode])
+        lines.append(
+            {
+                "call": "        return None",
+                "emit": "        return []",
+                "first": "        return None",
+            }[mode]
+        )
         return [*lines, f"    return {p}dispatch"]
     lines.append("        try:")
     if mode == "call":
@@ -268,7 +285,10 @@ def _loop(mode: Mode, parameters: str, arguments: tuple[str, ...], wait: str) ->
     elif mode == "emit":
         lines.append(f"                {p}results.append({call})")
     else:
-        lines += [f"                if ({p}r := {call}) is not None:", f"                    return {p}r"]
+        lines += [
+            f"                if ({p}r := {call}) is not None:",
+            f"                    return {p}r",
+        ]
     lines += [
         f"        except BaseException as {p}exc:",
         f"            {p}fail({p}exc, {p}i)",
@@ -322,6 +342,8 @@ def _concurrent_dispatcher(
     :class:`ExceptionGroup` of the failures; under a recovering policy every implementer runs to
     the end. Results are reported in implementer order, whatever order they finished in.
     """
+    import asyncio  # here, not at the top: asyncio is slow to import, and only this needs it
+
     methods = tuple(methods)
     missing = object()
 

@@ -6,10 +6,8 @@ meets one knows the fix without reading protocall's source.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable, Sequence
-
-from typing_extensions import Self
+from typing import Self
 
 __all__ = [
     "HookErrorGroup",
@@ -49,6 +47,8 @@ class HookNameWarning(UserWarning):
 
 def closest_names(name: str, candidates: Iterable[str], *, cutoff: float = 0.7) -> list[str]:
     """The candidates closest to ``name``, best first (at most three)."""
+    import difflib  # only on the error path: it is slow to import
+
     return difflib.get_close_matches(name, list(candidates), n=3, cutoff=cutoff)
 
 

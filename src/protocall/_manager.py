@@ -13,15 +13,27 @@ import bisect
 import itertools
 import warnings
 from collections.abc import Callable, Coroutine, Iterable
-from dataclasses import dataclass
-from typing import Any, Final, Generic, Literal, TypeAlias, TypeVar, cast, overload
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    Concatenate,
+    Final,
+    Generic,
+    Literal,
+    ParamSpec,
+    TypeAlias,
+    TypeVar,
+    cast,
+    overload,
+)
 
-from typing_extensions import Concatenate, ParamSpec
-
-from ._dispatch import GENERIC_SHAPE, Mode, Recovery, Target, build_dispatcher, shape_of
+from ._dispatch import GENERIC_SHAPE, Recovery, Target, build_dispatcher, shape_of
 from ._errors import HookErrorGroup, HookNameWarning, RegistrationError
 from ._spec import HookTable, hook_table
 from ._validate import Binding, bind_callback, near_miss_message
+
+if TYPE_CHECKING:
+    from ._dispatch import Mode
 
 __all__ = ["CallbackManager", "ErrorHandler", "ErrorPolicy", "Prioritized"]
 
@@ -42,7 +54,6 @@ ErrorPolicy: TypeAlias = "Literal['raise', 'collect'] | ErrorHandler"
 :class:`~protocall.HookErrorGroup`; a handler: called for each failure."""
 
 
-@dataclass(frozen=True, slots=True)
 class Prioritized(Generic[C]):
     """A callback with a priority, for the constructor's list: ``Prioritized(Timer(), 10)``.
 
@@ -50,8 +61,23 @@ class Prioritized(Generic[C]):
     manager registers (and reports in ``callbacks``) the callback itself, not this wrapper.
     """
 
-    callback: C
-    priority: int = 0
+    __slots__ = ("callback", "priority")
+
+    def __init__(self, callback: C, priority: int = 0) -> None:
+        self.callback: Final = callback
+        self.priority: Final = priority
+
+    def __repr__(self) -> str:
+        return f"Prioritized({self.callback!r}, {self.priority!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Prioritized):
+            return NotImplemented
+        that = cast(Prioritized[object], other)
+        return self.callback is that.callback and self.priority == that.priority
+
+    def __hash__(self) -> int:
+        return hash((id(self.callback), self.priority))
 
 
 class _Registration:

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from typing import Any, Final
 
 __all__ = [
@@ -32,12 +31,14 @@ _EXTRA_KEYWORD: Final = "any_other_keyword"
 """Stands for the keywords a hook's ``**kwargs`` admits (renamed if a parameter has this name)."""
 
 
-@dataclass(frozen=True, slots=True)
 class Call:
     """A placeholder call: which parameters go by position, which by keyword."""
 
-    positional: tuple[str, ...]
-    keywords: tuple[str, ...]
+    __slots__ = ("keywords", "positional")
+
+    def __init__(self, positional: tuple[str, ...], keywords: tuple[str, ...]) -> None:
+        self.positional: Final = positional
+        self.keywords: Final = keywords
 
     def render(self, hook_name: str) -> str:
         parts = [*self.positional, *(f"{k}=..." for k in self.keywords)]
@@ -59,15 +60,13 @@ def placeholder_calls(
     params = list(signature.parameters.values())
     positional = [p for p in params if p.kind in _POSITIONAL]
     keyword_only = [p for p in params if p.kind is inspect.Parameter.KEYWORD_ONLY]
-    var_positional = next(
-        (p for p in params if p.kind is inspect.Parameter.VAR_POSITIONAL), None
-    )
+    var_positional = next((p for p in params if p.kind is inspect.Parameter.VAR_POSITIONAL), None)
     var_keyword = next((p for p in params if p.kind is inspect.Parameter.VAR_KEYWORD), None)
     optional = [p.name for p in (*positional, *keyword_only) if p.default is not p.empty]
 
     given_sets: list[frozenset[str]] = [frozenset(optional), frozenset()]
     given_sets += [frozenset(optional) - {name} for name in optional]
-    seen: set[Call] = set()
+    seen: set[tuple[tuple[str, ...], tuple[str, ...]]] = set()
     for given in given_sets:
         present = [p for p in positional if p.default is p.empty or p.name in given]
         # Positional-only parameters can only be passed by position, so the ones given must be
@@ -96,10 +95,10 @@ def placeholder_calls(
                 extra_keywords = [(name,) for name in _extra_keywords(signature, implementation)]
             for more_positional in extra_positionals:
                 for more_keywords in extra_keywords:
-                    call = Call(by_position + more_positional, by_keyword + more_keywords)
-                    if call not in seen:
-                        seen.add(call)
-                        yield call
+                    key = (by_position + more_positional, by_keyword + more_keywords)
+                    if key not in seen:
+                        seen.add(key)
+                        yield Call(*key)
 
 
 def _extra_positional_counts(

@@ -11,12 +11,10 @@ from __future__ import annotations
 import inspect
 import weakref
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from types import FunctionType
 from typing import Any, Final, TypeVar
 
-from typing_extensions import get_protocol_members, is_protocol
-
+from ._compat import is_protocol, protocol_members
 from ._errors import UnknownHookError, did_you_mean
 
 __all__ = ["Hook", "HookTable", "as_written", "describe_spec", "hook_table", "hookspec"]
@@ -27,10 +25,12 @@ _OPTIONS: Final = "__protocall_hookspec__"
 """The attribute where :func:`hookspec` leaves its options on a spec function."""
 
 
-@dataclass(frozen=True, slots=True)
 class _HookOptions:
-    reverse: bool = False
-    concurrent: bool = False
+    __slots__ = ("concurrent", "reverse")
+
+    def __init__(self, *, reverse: bool = False, concurrent: bool = False) -> None:
+        self.reverse: Final = reverse
+        self.concurrent: Final = concurrent
 
 
 def hookspec(*, reverse: bool = False, concurrent: bool = False) -> Callable[[F], F]:
@@ -51,23 +51,35 @@ def hookspec(*, reverse: bool = False, concurrent: bool = False) -> Callable[[F]
     return mark
 
 
-@dataclass(frozen=True, slots=True, eq=False)
 class Hook:
     """One hook of a spec: what registration validates against and dispatch forwards."""
 
-    name: str
-    signature: inspect.Signature
-    """The hook's signature without ``self``: the calls that every implementer must accept."""
-    is_async: bool
-    spec_name: str
-    reverse: bool
-    """Implementers are called in reverse order (``@hookspec(reverse=True)``)."""
-    concurrent: bool
-    """Implementers run concurrently as one task group (``@hookspec(concurrent=True)``)."""
-    """The qualified name of the spec the hook was read from, for messages."""
-    functions: tuple[FunctionType, ...]
-    """The spec function and any same-named functions of the Protocols it extends:
-    each of them names this hook when passed to ``emit``."""
+    __slots__ = ("concurrent", "functions", "is_async", "name", "reverse", "signature", "spec_name")
+
+    def __init__(
+        self,
+        *,
+        name: str,
+        signature: inspect.Signature,
+        is_async: bool,
+        spec_name: str,
+        reverse: bool,
+        concurrent: bool,
+        functions: tuple[FunctionType, ...],
+    ) -> None:
+        self.name: Final = name
+        self.signature: Final = signature
+        """The hook's signature without ``self``: the calls that every implementer must accept."""
+        self.is_async: Final = is_async
+        self.spec_name: Final = spec_name
+        """The qualified name of the spec the hook was read from, for messages."""
+        self.reverse: Final = reverse
+        """Implementers are called in reverse order (``@hookspec(reverse=True)``)."""
+        self.concurrent: Final = concurrent
+        """Implementers run concurrently as one task group (``@hookspec(concurrent=True)``)."""
+        self.functions: Final = functions
+        """The spec function and any same-named functions of the Protocols it extends:
+        each of them names this hook when passed to ``emit``."""
 
     @property
     def label(self) -> str:
@@ -115,16 +127,22 @@ def as_written(signature: inspect.Signature) -> inspect.Signature:
     )
 
 
-@dataclass(frozen=True, slots=True, eq=False)
 class HookTable:
     """Every hook of one spec, in declaration order, with lookups by name and by function."""
 
-    spec: type
-    hooks: Mapping[str, Hook]
-    by_function: Mapping[object, Hook]
-    names: frozenset[str]
-    class_plans: weakref.WeakKeyDictionary[type, object] = field(default_factory=lambda: _new_plans())
-    """Per callback class, what registration learned about it (see ``_validate``)."""
+    __slots__ = ("by_function", "class_plans", "hooks", "names", "spec")
+
+    def __init__(
+        self, *, spec: type, hooks: Mapping[str, Hook], by_function: Mapping[object, Hook]
+    ) -> None:
+        self.spec: Final = spec
+        self.hooks: Final = hooks
+        self.by_function: Final = by_function
+        self.names: Final = frozenset(hooks)
+        self.class_plans: Final[weakref.WeakKeyDictionary[type, object]] = (
+            weakref.WeakKeyDictionary()
+        )
+        """Per callback class, what registration learned about it (see ``_validate``)."""
 
     @property
     def spec_name(self) -> str:
@@ -168,10 +186,6 @@ class HookTable:
         )
 
 
-def _new_plans() -> weakref.WeakKeyDictionary[type, object]:
-    return weakref.WeakKeyDictionary()
-
-
 _TABLES: Final[weakref.WeakKeyDictionary[type, HookTable]] = weakref.WeakKeyDictionary()
 
 
@@ -202,7 +216,7 @@ def _read_spec(spec: object) -> HookTable:
             f"{name} is not a Protocol: declare the spec as `class {name}(Protocol): ...` "
             f"(from typing import Protocol) so that type checkers check its callbacks"
         )
-    members = get_protocol_members(spec)
+    members = protocol_members(spec)
     hooks: dict[str, Hook] = {}
     by_function: dict[object, Hook] = {}
     for member in _declaration_order(spec, members):
@@ -215,7 +229,7 @@ def _read_spec(spec: object) -> HookTable:
             f"{name} declares no hook: give it at least one method, "
             f"e.g. `def on_event(self) -> None: ...`"
         )
-    return HookTable(spec=spec, hooks=hooks, by_function=by_function, names=frozenset(hooks))
+    return HookTable(spec=spec, hooks=hooks, by_function=by_function)
 
 
 def _declaration_order(spec: type, members: frozenset[str]) -> list[str]:

@@ -11,16 +11,13 @@ What can be learned from the class alone is learned once per (class, spec) and k
 
 from __future__ import annotations
 
-import difflib
 import inspect
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from types import FunctionType, MethodType
 from typing import Any, Final, cast
 
-from typing_extensions import is_protocol
-
-from ._errors import RegistrationError
+from ._compat import defined_as_protocol
+from ._errors import RegistrationError, closest_names
 from ._signatures import dropped_keywords, first_rejected_call, inconsistent_parameter, without
 from ._spec import Hook, HookTable, as_written
 
@@ -37,44 +34,76 @@ class _SelfPlaceholder:
 _SELF: Final = _SelfPlaceholder()
 
 
-@dataclass(frozen=True, slots=True, eq=False)
 class ClassPlan:
     """What registration knows about one callback class against one spec."""
 
-    functions: tuple[tuple[str, FunctionType], ...]
-    """Hooks implemented by plain functions of the class, already validated, in hook order."""
-    dropped: Mapping[str, frozenset[str]]
-    """Per hook of ``functions``: the keyword-only parameters the function does not take."""
-    dynamic: frozenset[str]
-    """Hooks whose class attribute is a descriptor or other object: read per instance."""
-    errors: Mapping[str, str]
-    """Hooks whose class attribute is wrong; the error stands unless the instance overrides it."""
-    shadowable: frozenset[str]
-    """Hook names that an entry of the instance ``__dict__`` would take over."""
-    near_misses: tuple[tuple[str, str], ...]
-    """(public method, hook) pairs whose names are close enough to be a typo."""
-    protocol_bases: tuple[str, ...]
-    """Spec Protocols the class subclasses, for the "implements no hook" hint."""
-    generic_lookup: bool
-    """The class customises attribute lookup: bind through ``getattr``."""
-    fingerprint: tuple[object, ...]
-    """Per hook, the raw class attribute the plan was made from: if any differs now (the class
-    was patched, fixed or given a new hook method), the plan is stale and made again."""
+    __slots__ = (
+        "dropped",
+        "dynamic",
+        "errors",
+        "fingerprint",
+        "functions",
+        "generic_lookup",
+        "near_misses",
+        "protocol_bases",
+        "shadowable",
+    )
+
+    def __init__(
+        self,
+        *,
+        functions: tuple[tuple[str, FunctionType], ...],
+        dropped: Mapping[str, frozenset[str]],
+        dynamic: frozenset[str],
+        errors: Mapping[str, str],
+        shadowable: frozenset[str],
+        near_misses: tuple[tuple[str, str], ...],
+        protocol_bases: tuple[str, ...],
+        generic_lookup: bool,
+        fingerprint: tuple[object, ...],
+    ) -> None:
+        self.functions: Final = functions
+        """Hooks implemented by plain functions of the class, already validated, in hook order."""
+        self.dropped: Final = dropped
+        """Per hook of ``functions``: the keyword-only parameters the function does not take."""
+        self.dynamic: Final = dynamic
+        """Hooks whose class attribute is a descriptor or other object: read per instance."""
+        self.errors: Final = errors
+        """Hooks whose class attribute is wrong; the error stands unless the instance overrides it."""
+        self.shadowable: Final = shadowable
+        """Hook names that an entry of the instance ``__dict__`` would take over."""
+        self.near_misses: Final = near_misses
+        """(public method, hook) pairs whose names are close enough to be a typo."""
+        self.protocol_bases: Final = protocol_bases
+        """Spec Protocols the class subclasses, for the "implements no hook" hint."""
+        self.generic_lookup: Final = generic_lookup
+        """The class customises attribute lookup: bind through ``getattr``."""
+        self.fingerprint: Final = fingerprint
+        """Per hook, the raw class attribute the plan was made from: if any differs now (the class
+        was patched, fixed or given a new hook method), the plan is stale and made again."""
 
     @property
     def simple(self) -> bool:
         return not self.dynamic and not self.errors and not self.generic_lookup
 
 
-@dataclass(frozen=True, slots=True, eq=False)
 class Binding:
     """A validated callback: its bound methods per hook, and its near-miss method names."""
 
-    callback: object
-    methods: dict[str, Callable[..., Any]]
-    dropped: Mapping[str, frozenset[str]]
-    """Per hook, the keyword-only parameters its method does not take (absent: takes all)."""
-    near_misses: tuple[tuple[str, str], ...]
+    __slots__ = ("callback", "dropped", "methods", "near_misses")
+
+    def __init__(
+        self,
+        callback: object,
+        methods: dict[str, Callable[..., Any]],
+        dropped: Mapping[str, frozenset[str]],
+        near_misses: tuple[tuple[str, str], ...],
+    ) -> None:
+        self.callback: Final = callback
+        self.methods: Final = methods
+        self.dropped: Final = dropped
+        """Per hook, the keyword-only parameters its method does not take (absent: takes all)."""
+        self.near_misses: Final = near_misses
 
 
 def bind_callback(table: HookTable, callback: object) -> Binding:
@@ -203,7 +232,7 @@ def _make_plan(table: HookTable, cls: type) -> ClassPlan:
         data_descriptor = owner is not None and _is_data_descriptor(raw)
         if has_instance_dict and not data_descriptor:
             shadowable.add(name)
-        if owner is None or raw is None or is_protocol(owner):
+        if owner is None or raw is None or defined_as_protocol(owner):
             continue
         shown = f"{cls.__qualname__}.{name}"
         if isinstance(raw, FunctionType):
@@ -231,7 +260,9 @@ def _make_plan(table: HookTable, cls: type) -> ClassPlan:
         near_misses=_near_misses(table, cls),
         fingerprint=_fingerprint(cls, table),
         protocol_bases=tuple(
-            k.__qualname__ for k in cls.__mro__[1:] if is_protocol(k) and k is not object
+            k.__qualname__
+            for k in cls.__mro__[1:]
+            if defined_as_protocol(k) and k.__module__ != "typing"
         ),
         generic_lookup=any("__getattribute__" in vars(k) for k in cls.__mro__ if k is not object),
     )
@@ -357,7 +388,7 @@ def _near_misses(table: HookTable, cls: type) -> tuple[tuple[str, str], ...]:
             continue
         if not (callable(value) or isinstance(value, (staticmethod, classmethod))):
             continue
-        close = difflib.get_close_matches(name, table.names, n=1, cutoff=_NEAR_MISS_CUTOFF)
+        close = closest_names(name, table.names, cutoff=_NEAR_MISS_CUTOFF)[:1]
         if close:
             found.append((name, close[0]))
     return tuple(found)
