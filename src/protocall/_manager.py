@@ -12,7 +12,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import warnings
-from collections.abc import Callable, Coroutine, Iterable
+from collections.abc import Callable, Coroutine, Iterable, Mapping
 from typing import (
     TYPE_CHECKING,
     Any,
@@ -89,7 +89,7 @@ class _Registration:
         self,
         callback: object,
         methods: dict[str, Callable[..., Any]] | None,
-        dropped: dict[str, frozenset[str]] | None,
+        dropped: Mapping[str, frozenset[str]] | None,
         order: tuple[int, int],
     ) -> None:
         self.callback: Final = callback
@@ -218,7 +218,29 @@ class CallbackManager(Generic[T]):
                 "Prioritized(...) is for the constructor's list; pass the priority to register "
                 "instead: manager.register(callback, priority=...)"
             )
-        self._add([(callback, _checked_priority(priority))])
+        if type(priority) is not int:
+            _checked_priority(priority)
+        table = self._table
+        if table is None:
+            self._add([(callback, priority)])
+            return callback
+        # One callback: the same steps as _add, without the batch's bookkeeping.
+        if id(callback) in self._by_id:
+            raise _duplicate_error(callback, table, already=True)
+        binding = bind_callback(table, callback)
+        for method, hook in binding.near_misses:
+            message = near_miss_message(table, type(callback), method, hook)
+            warnings.warn(message, HookNameWarning, stacklevel=2)
+        registration = _Registration(
+            callback, binding.methods, binding.dropped, (-priority, next(self._counter))
+        )
+        registrations = self._registrations
+        if not registrations or registrations[-1].order < registration.order:
+            registrations.append(registration)
+        else:
+            self._insert(registration)
+        self._by_id[id(callback)] = registration
+        self._invalidate(binding.methods)
         return callback
 
     def unregister(self, callback: object) -> None:
@@ -260,16 +282,18 @@ class CallbackManager(Generic[T]):
         touched: set[str] = set()
         for binding, priority in bindings:
             order = (-priority, next(self._counter))
-            registration = _Registration(
-                binding.callback, binding.methods, dict(binding.dropped), order
-            )
+            registration = _Registration(binding.callback, binding.methods, binding.dropped, order)
             self._insert(registration)
             self._by_id[id(binding.callback)] = registration
             touched.update(binding.methods)
         self._invalidate(touched)
 
     def _insert(self, registration: _Registration) -> None:
-        bisect.insort(self._registrations, registration, key=_order_of)
+        registrations = self._registrations
+        if not registrations or registrations[-1].order < registration.order:
+            registrations.append(registration)  # the usual case: it goes last
+        else:
+            bisect.insort(registrations, registration, key=_order_of)
 
     def _invalidate(self, hooks: Iterable[str] | None) -> None:
         """Forget the dispatchers of ``hooks`` (of every hook for ``None``)."""

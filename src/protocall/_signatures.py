@@ -15,10 +15,12 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable, Iterator
+from types import FunctionType
 from typing import Any, Final
 
 __all__ = [
     "Call",
+    "Mirror",
     "dropped_keywords",
     "first_rejected_call",
     "inconsistent_parameter",
@@ -237,3 +239,62 @@ def inconsistent_parameter(
                 )
         index += 1
     return None
+
+
+_SHAPE_FLAGS: Final = (
+    inspect.CO_VARARGS
+    | inspect.CO_VARKEYWORDS
+    | inspect.CO_COROUTINE
+    | inspect.CO_GENERATOR
+    | inspect.CO_ASYNC_GENERATOR
+)
+
+
+class Mirror:
+    """The parameter layout of a plain function, read from its code object (no ``inspect``).
+
+    Registration's fast path: a method with the same layout as the hook's spec function (same
+    parameter names and kinds after ``self``, the same ``*args``/``**kwargs``, sync or async, and
+    a default wherever the hook has one) accepts every call of the hook, binding each argument
+    to the same parameter, so the placeholder calls need not be tried.
+    """
+
+    __slots__ = ("keyword_defaults", "layout", "positional_defaults")
+
+    def __init__(
+        self,
+        layout: tuple[object, ...],
+        positional_defaults: int,
+        keyword_defaults: frozenset[str],
+    ) -> None:
+        self.layout: Final = layout
+        self.positional_defaults: Final = positional_defaults
+        self.keyword_defaults: Final = keyword_defaults
+
+    @classmethod
+    def of(cls, function: FunctionType) -> Mirror | None:
+        """The layout of ``function``, or None if ``inspect`` might see another signature."""
+        if vars(function).keys() & {"__signature__", "__wrapped__", "_is_coroutine_marker"}:
+            return None
+        code = function.__code__
+        if code.co_argcount == 0:
+            return None
+        named = code.co_argcount + code.co_kwonlyargcount
+        layout = (
+            code.co_argcount,
+            code.co_posonlyargcount,
+            code.co_kwonlyargcount,
+            code.co_varnames[1:named],
+            code.co_flags & _SHAPE_FLAGS,
+        )
+        return cls(
+            layout, len(function.__defaults__ or ()), frozenset(function.__kwdefaults__ or ())
+        )
+
+    def covers(self, hook: Mirror) -> bool:
+        """Does a function of this layout accept every call of ``hook``'s, binding alike?"""
+        return (
+            self.layout == hook.layout
+            and self.positional_defaults >= hook.positional_defaults
+            and self.keyword_defaults >= hook.keyword_defaults
+        )

@@ -16,6 +16,7 @@ from typing import Any, Final, TypeVar
 
 from ._compat import is_protocol, protocol_members
 from ._errors import UnknownHookError, did_you_mean
+from ._signatures import Mirror
 
 __all__ = ["Hook", "HookTable", "as_written", "describe_spec", "hook_table", "hookspec"]
 
@@ -54,7 +55,16 @@ def hookspec(*, reverse: bool = False, concurrent: bool = False) -> Callable[[F]
 class Hook:
     """One hook of a spec: what registration validates against and dispatch forwards."""
 
-    __slots__ = ("concurrent", "functions", "is_async", "name", "reverse", "signature", "spec_name")
+    __slots__ = (
+        "concurrent",
+        "functions",
+        "is_async",
+        "mirror",
+        "name",
+        "reverse",
+        "signature",
+        "spec_name",
+    )
 
     def __init__(
         self,
@@ -80,6 +90,8 @@ class Hook:
         self.functions: Final = functions
         """The spec function and any same-named functions of the Protocols it extends:
         each of them names this hook when passed to ``emit``."""
+        self.mirror: Final = Mirror.of(functions[0])
+        """The spec function's parameter layout, for registration's fast path."""
 
     @property
     def label(self) -> str:
@@ -120,8 +132,7 @@ def as_written(signature: inspect.Signature) -> inspect.Signature:
     """``signature`` with string annotations shown unquoted, as they were written."""
     return signature.replace(
         parameters=[
-            p.replace(annotation=_as_written(p.annotation))
-            for p in signature.parameters.values()
+            p.replace(annotation=_as_written(p.annotation)) for p in signature.parameters.values()
         ],
         return_annotation=_as_written(signature.return_annotation),
     )
@@ -139,10 +150,8 @@ class HookTable:
         self.hooks: Final = hooks
         self.by_function: Final = by_function
         self.names: Final = frozenset(hooks)
-        self.class_plans: Final[weakref.WeakKeyDictionary[type, object]] = (
-            weakref.WeakKeyDictionary()
-        )
-        """Per callback class, what registration learned about it (see ``_validate``)."""
+        self.class_plans: Final[dict[weakref.ref[type], object]] = {}
+        """Per callback class (weakly), what registration learned about it (see ``_validate``)."""
 
     @property
     def spec_name(self) -> str:
@@ -317,4 +326,3 @@ def _member_kind(value: object) -> str:
     if isinstance(value, type):
         return "a nested class"
     return f"a data attribute ({type(value).__name__})"
-

@@ -12,13 +12,20 @@ What can be learned from the class alone is learned once per (class, spec) and k
 from __future__ import annotations
 
 import inspect
+import weakref
 from collections.abc import Callable, Mapping
 from types import FunctionType, MethodType
 from typing import Any, Final, cast
 
 from ._compat import defined_as_protocol
 from ._errors import RegistrationError, closest_names
-from ._signatures import dropped_keywords, first_rejected_call, inconsistent_parameter, without
+from ._signatures import (
+    Mirror,
+    dropped_keywords,
+    first_rejected_call,
+    inconsistent_parameter,
+    without,
+)
 from ._spec import Hook, HookTable, as_written
 
 __all__ = ["Binding", "ClassPlan", "bind_callback", "near_miss_message"]
@@ -41,12 +48,13 @@ class ClassPlan:
         "dropped",
         "dynamic",
         "errors",
-        "fingerprint",
         "functions",
         "generic_lookup",
         "near_misses",
         "protocol_bases",
         "shadowable",
+        "simple",
+        "snapshot",
     )
 
     def __init__(
@@ -60,7 +68,7 @@ class ClassPlan:
         near_misses: tuple[tuple[str, str], ...],
         protocol_bases: tuple[str, ...],
         generic_lookup: bool,
-        fingerprint: tuple[object, ...],
+        snapshot: Snapshot,
     ) -> None:
         self.functions: Final = functions
         """Hooks implemented by plain functions of the class, already validated, in hook order."""
@@ -78,13 +86,11 @@ class ClassPlan:
         """Spec Protocols the class subclasses, for the "implements no hook" hint."""
         self.generic_lookup: Final = generic_lookup
         """The class customises attribute lookup: bind through ``getattr``."""
-        self.fingerprint: Final = fingerprint
-        """Per hook, the raw class attribute the plan was made from: if any differs now (the class
-        was patched, fixed or given a new hook method), the plan is stale and made again."""
+        self.snapshot: Final = snapshot
+        """What the plan was made from: if the class changed since, the plan is made again."""
+        self.simple: Final = not dynamic and not errors and not generic_lookup
+        """Binding an instance is one MethodType per hook (unless its ``__dict__`` overrides)."""
 
-    @property
-    def simple(self) -> bool:
-        return not self.dynamic and not self.errors and not self.generic_lookup
 
 
 class Binding:
@@ -118,13 +124,17 @@ def bind_callback(table: HookTable, callback: object) -> Binding:
             f"callbacks are instances. Register an instance instead, e.g. {name}()."
         )
     cls = type(callback)
-    plan = _plan_for(table, cls)
+    # Keyed by a weak reference, as a WeakKeyDictionary does, without its Python-level lookup:
+    # ``weakref.ref(cls)`` is equal to (and hashes like) the stored key while the class lives.
+    plan = cast(ClassPlan | None, table.class_plans.get(weakref.ref(cls)))
+    if plan is None or not plan.snapshot.still_true(cls, table.names):
+        plan = _new_plan(table, cls)
     overrides: frozenset[str] = frozenset()
     if plan.shadowable:
         instance_dict: object = getattr(callback, "__dict__", None)
         if isinstance(instance_dict, dict) and instance_dict:
             overrides = plan.shadowable.intersection(cast(dict[str, object], instance_dict))
-    if plan.simple and not overrides:
+    if plan.simple and not overrides:  # the usual case: plain methods, validated with the class
         methods: dict[str, Callable[..., Any]] = {
             name: MethodType(function, callback) for name, function in plan.functions
         }
@@ -133,7 +143,9 @@ def bind_callback(table: HookTable, callback: object) -> Binding:
         methods, dropped = _bind_slowly(table, callback, plan, overrides)
     if not methods:
         raise RegistrationError(_no_hook_message(table, cls, plan))
-    near_misses = tuple((m, h) for m, h in plan.near_misses if h not in methods)
+    near_misses = plan.near_misses
+    if near_misses:
+        near_misses = tuple((m, h) for m, h in near_misses if h not in methods)
     return Binding(callback, methods, dropped, near_misses)
 
 
@@ -180,44 +192,60 @@ def _bind_slowly(
     return methods, dropped
 
 
-def _plan_for(table: HookTable, cls: type) -> ClassPlan:
-    plan = cast(ClassPlan | None, table.class_plans.get(cls))
-    if plan is None or not _unchanged(cls, table, plan.fingerprint):
-        plan = _make_plan(table, cls)
-        try:
-            table.class_plans[cls] = plan
-        except TypeError:  # a class that cannot be weakly referenced: just do not cache
-            pass
+def _new_plan(table: HookTable, cls: type) -> ClassPlan:
+    """Make the plan of ``cls`` and keep it, weakly keyed, for the next instances."""
+    plan = _make_plan(table, cls)
+    plans = table.class_plans
+    plans[weakref.ref(cls, _forgetter(plans))] = plan
     return plan
 
 
-def _fingerprint(cls: type, table: HookTable) -> tuple[object, ...]:
-    """The raw class attribute behind each hook name (``_MISSING`` where there is none)."""
-    namespaces = [vars(klass) for klass in cls.__mro__]
-    found: list[object] = []
-    for name in table.hooks:
-        for namespace in namespaces:
-            if name in namespace:
-                found.append(namespace[name])
-                break
-        else:
-            found.append(_MISSING)
-    return tuple(found)
+def _forgetter(plans: dict[weakref.ref[type], object]) -> Callable[[weakref.ref[type]], None]:
+    """The callback that drops a dead class's plan (its key's hash outlives the class)."""
+
+    def forget(key: weakref.ref[type]) -> None:
+        plans.pop(key, None)
+
+    return forget
 
 
-def _unchanged(cls: type, table: HookTable, fingerprint: tuple[object, ...]) -> bool:
-    """Does every hook name still resolve, on the class, to the attribute the plan saw?"""
-    namespaces = [vars(klass) for klass in cls.__mro__]
-    for name, before in zip(table.hooks, fingerprint):
-        for namespace in namespaces:
-            if name in namespace:
-                if namespace[name] is not before:
-                    return False
-                break
-        else:
-            if before is not _MISSING:
+class Snapshot:
+    """What a plan was made from, so that a later registration can tell it is still true.
+
+    For each class of the MRO (``object`` aside, which cannot change): its namespace, a live
+    view, and which hook names it defined; and for each hook name, the raw attribute it resolved
+    to. Patching a method, adding a hook method, fixing a refused class or changing ``__bases__``
+    all show up as a difference, at the cost of a few C-level set intersections per registration.
+    """
+
+    __slots__ = ("layers", "mro", "sources")
+
+    def __init__(self, cls: type, names: frozenset[str]) -> None:
+        self.mro: Final = cls.__mro__
+        layers: list[tuple[Mapping[str, object], frozenset[str]]] = []
+        sources: list[tuple[Mapping[str, object], str, object]] = []
+        resolved: set[str] = set()
+        for klass in self.mro:
+            if klass is object:
+                continue
+            namespace = vars(klass)
+            defined = frozenset(namespace.keys() & names)
+            layers.append((namespace, defined))
+            sources += [(namespace, name, namespace[name]) for name in defined - resolved]
+            resolved |= defined
+        self.layers: Final = tuple(layers)
+        self.sources: Final = tuple(sources)
+
+    def still_true(self, cls: type, names: frozenset[str]) -> bool:
+        if cls.__mro__ is not self.mro:
+            return False
+        for namespace, defined in self.layers:
+            if namespace.keys() & names != defined:
                 return False
-    return True
+        for namespace, name, raw in self.sources:
+            if namespace[name] is not raw:
+                return False
+        return True
 
 
 def _make_plan(table: HookTable, cls: type) -> ClassPlan:
@@ -258,7 +286,7 @@ def _make_plan(table: HookTable, cls: type) -> ClassPlan:
         errors=errors,
         shadowable=frozenset(shadowable),
         near_misses=_near_misses(table, cls),
-        fingerprint=_fingerprint(cls, table),
+        snapshot=Snapshot(cls, table.names),
         protocol_bases=tuple(
             k.__qualname__
             for k in cls.__mro__[1:]
@@ -297,6 +325,10 @@ _FINE: Final[_Verdict] = (None, frozenset())
 
 def _check_function(function: FunctionType, hook: Hook, cls: type, shown: str) -> _Verdict:
     """Problems of a plain function of the class used as the method for ``hook``."""
+    if hook.mirror is not None:
+        mirror = Mirror.of(function)
+        if mirror is not None and mirror.covers(hook.mirror):
+            return _FINE  # the hook's own parameters: nothing to try
     try:
         signature = inspect.signature(MethodType(function, _SELF))
     except ValueError:
@@ -379,13 +411,15 @@ def _is_async(value: object) -> bool:
 
 def _near_misses(table: HookTable, cls: type) -> tuple[tuple[str, str], ...]:
     found: list[tuple[str, str]] = []
-    for name in dir(cls):
-        if name.startswith("_") or name in table.names:
-            continue
-        try:
-            value = inspect.getattr_static(cls, name)
-        except AttributeError:
-            continue
+    public = {
+        name
+        for klass in cls.__mro__
+        if klass is not object and not defined_as_protocol(klass)
+        for name in vars(klass)
+        if not name.startswith("_") and name not in table.names
+    }
+    for name in sorted(public):
+        _, value = _class_attribute(cls, name)
         if not (callable(value) or isinstance(value, (staticmethod, classmethod))):
             continue
         close = closest_names(name, table.names, cutoff=_NEAR_MISS_CUTOFF)[:1]
