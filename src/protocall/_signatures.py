@@ -274,7 +274,7 @@ class Mirror:
     @classmethod
     def of(cls, function: FunctionType) -> Mirror | None:
         """The layout of ``function``, or None if ``inspect`` might see another signature."""
-        if vars(function).keys() & {"__signature__", "__wrapped__", "_is_coroutine_marker"}:
+        if function.__dict__:  # __signature__, __wrapped__, a coroutine marker... : ask inspect
             return None
         code = function.__code__
         if code.co_argcount == 0:

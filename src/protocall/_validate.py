@@ -51,7 +51,6 @@ class ClassPlan:
         "functions",
         "generic_lookup",
         "near_misses",
-        "protocol_bases",
         "shadowable",
         "simple",
         "snapshot",
@@ -66,7 +65,6 @@ class ClassPlan:
         errors: Mapping[str, str],
         shadowable: frozenset[str],
         near_misses: tuple[tuple[str, str], ...],
-        protocol_bases: tuple[str, ...],
         generic_lookup: bool,
         snapshot: Snapshot,
     ) -> None:
@@ -82,15 +80,12 @@ class ClassPlan:
         """Hook names that an entry of the instance ``__dict__`` would take over."""
         self.near_misses: Final = near_misses
         """(public method, hook) pairs whose names are close enough to be a typo."""
-        self.protocol_bases: Final = protocol_bases
-        """Spec Protocols the class subclasses, for the "implements no hook" hint."""
         self.generic_lookup: Final = generic_lookup
         """The class customises attribute lookup: bind through ``getattr``."""
         self.snapshot: Final = snapshot
         """What the plan was made from: if the class changed since, the plan is made again."""
         self.simple: Final = not dynamic and not errors and not generic_lookup
         """Binding an instance is one MethodType per hook (unless its ``__dict__`` overrides)."""
-
 
 
 class Binding:
@@ -222,16 +217,16 @@ class Snapshot:
 
     def __init__(self, cls: type, names: frozenset[str]) -> None:
         self.mro: Final = cls.__mro__
-        layers: list[tuple[Mapping[str, object], frozenset[str]]] = []
-        sources: list[tuple[Mapping[str, object], str, object]] = []
+        layers: list[tuple[Mapping[str, object], set[str]]] = []
+        sources: list[tuple[type, Mapping[str, object], str, object]] = []
         resolved: set[str] = set()
         for klass in self.mro:
             if klass is object:
                 continue
             namespace = vars(klass)
-            defined = frozenset(namespace.keys() & names)
+            defined = namespace.keys() & names  # a set, compared with a set below
             layers.append((namespace, defined))
-            sources += [(namespace, name, namespace[name]) for name in defined - resolved]
+            sources += [(klass, namespace, name, namespace[name]) for name in defined - resolved]
             resolved |= defined
         self.layers: Final = tuple(layers)
         self.sources: Final = tuple(sources)
@@ -242,39 +237,45 @@ class Snapshot:
         for namespace, defined in self.layers:
             if namespace.keys() & names != defined:
                 return False
-        for namespace, name, raw in self.sources:
+        for _, namespace, name, raw in self.sources:
             if namespace[name] is not raw:
                 return False
         return True
 
 
 def _make_plan(table: HookTable, cls: type) -> ClassPlan:
+    snapshot = Snapshot(cls, table.names)
     functions: list[tuple[str, FunctionType]] = []
     dropped: dict[str, frozenset[str]] = {}
     dynamic: set[str] = set()
     errors: dict[str, str] = {}
-    shadowable: set[str] = set()
     has_instance_dict = _instances_have_dict(cls)
+    shadowable: set[str] = set(table.names) if has_instance_dict else set()
+    resolved = {name: (owner, raw) for owner, _, name, raw in snapshot.sources}
     for name, hook in table.hooks.items():
-        owner, raw = _class_attribute(cls, name)
-        data_descriptor = owner is not None and _is_data_descriptor(raw)
-        if has_instance_dict and not data_descriptor:
-            shadowable.add(name)
+        owner, raw = resolved.get(name, (None, None))
         if owner is None or raw is None or defined_as_protocol(owner):
-            continue
-        shown = f"{cls.__qualname__}.{name}"
+            continue  # absent, opted out with None, or a Protocol's own (default) method
         if isinstance(raw, FunctionType):
-            problem, drops = _check_function(raw, hook, cls, shown)
+            mirror = hook.mirror
+            if mirror is not None and (own := Mirror.of(raw)) is not None and own.covers(mirror):
+                functions.append((name, raw))  # the hook's own parameters: nothing to try
+                continue
+            problem, drops = _check_function(raw, hook, cls, f"{cls.__qualname__}.{name}")
             if problem is None:
                 functions.append((name, raw))
                 if drops:
                     dropped[name] = drops
             else:
                 errors[name] = problem
-        elif data_descriptor or _is_descriptor(raw):
+            continue
+        if _is_data_descriptor(raw):
+            shadowable.discard(name)  # a property or slot wins over the instance __dict__
+            dynamic.add(name)
+        elif _is_descriptor(raw):
             dynamic.add(name)
         else:
-            problem, _ = _check_value(raw, hook, cls, shown)
+            problem, _ = _check_value(raw, hook, cls, f"{cls.__qualname__}.{name}")
             if problem is None:
                 dynamic.add(name)
             else:
@@ -286,12 +287,7 @@ def _make_plan(table: HookTable, cls: type) -> ClassPlan:
         errors=errors,
         shadowable=frozenset(shadowable),
         near_misses=_near_misses(table, cls),
-        snapshot=Snapshot(cls, table.names),
-        protocol_bases=tuple(
-            k.__qualname__
-            for k in cls.__mro__[1:]
-            if defined_as_protocol(k) and k.__module__ != "typing"
-        ),
+        snapshot=snapshot,
         generic_lookup=any("__getattribute__" in vars(k) for k in cls.__mro__ if k is not object),
     )
 
@@ -325,10 +321,6 @@ _FINE: Final[_Verdict] = (None, frozenset())
 
 def _check_function(function: FunctionType, hook: Hook, cls: type, shown: str) -> _Verdict:
     """Problems of a plain function of the class used as the method for ``hook``."""
-    if hook.mirror is not None:
-        mirror = Mirror.of(function)
-        if mirror is not None and mirror.covers(hook.mirror):
-            return _FINE  # the hook's own parameters: nothing to try
     try:
         signature = inspect.signature(MethodType(function, _SELF))
     except ValueError:
@@ -434,9 +426,14 @@ def _no_hook_message(table: HookTable, cls: type, plan: ClassPlan) -> str:
         f"cannot register {name}: it implements no hook of {table.spec_name}. Implement at "
         f"least one of {', '.join(table.hooks)} with the hook's signature"
     )
-    if plan.protocol_bases:
+    protocol_bases = [
+        k.__qualname__
+        for k in cls.__mro__[1:]
+        if defined_as_protocol(k) and k.__module__ != "typing"
+    ]
+    if protocol_bases:
         message += (
-            f" (it subclasses {', '.join(plan.protocol_bases)}, but methods inherited from a "
+            f" (it subclasses {', '.join(protocol_bases)}, but methods inherited from a "
             f"Protocol do not count: override the ones you implement)"
         )
     message += "."
