@@ -58,7 +58,7 @@ _PREFIX: Final = "_pc_"
 class Shape:
     """How a dispatcher receives its arguments and forwards them to each implementer."""
 
-    __slots__ = ("exact", "forwards", "parameters")
+    __slots__ = ("all_arguments", "exact", "forwards", "parameters")
 
     def __init__(self, parameters: str, forwards: tuple[tuple[str, str], ...], exact: bool) -> None:
         self.parameters: Final = parameters
@@ -67,9 +67,13 @@ class Shape:
         """Per hook parameter, its name and how it is forwarded, e.g. ``("loss", "loss=loss")``."""
         self.exact: Final = exact
         """Forwards the hook's own parameters by name (else ``*args, **kwargs``)."""
+        self.all_arguments: Final = ", ".join(text for _, text in forwards)
+        """The argument list of a call that forwards every parameter."""
 
     def arguments(self, dropped: frozenset[str] = frozenset()) -> str:
         """The argument list of a forwarded call, less the keyword-only ``dropped`` ones."""
+        if not dropped:
+            return self.all_arguments
         return ", ".join(text for name, text in self.forwards if name not in dropped)
 
 
@@ -112,6 +116,7 @@ class Recovery:
         self.finish: Final = finish
 
 
+@lru_cache(maxsize=1024)
 def shape_of(signature: inspect.Signature) -> Shape:
     """The exact-parameter shape of a hook signature (without ``self``).
 
