@@ -8,7 +8,8 @@ runs generated code as fast as a hand-written loop.
 """
 
 from ._errors import HookErrorGroup, HookNameWarning, RegistrationError, UnknownHookError
-from ._manager import CallbackManager, ErrorHandler, ErrorPolicy, Prioritized
+from ._manager import CallbackManager, Prioritized
+from ._policies import ErrorHandler, ErrorPolicy
 from ._spec import hookspec
 
 __all__ = [

@@ -19,39 +19,27 @@ from typing import (
     Concatenate,
     Final,
     Generic,
-    Literal,
     ParamSpec,
-    TypeAlias,
     TypeVar,
     cast,
     overload,
 )
 
-from ._dispatch import GENERIC_SHAPE, Recovery, Target, build_dispatcher, shape_of
-from ._errors import HookErrorGroup, HookNameWarning, RegistrationError
+from ._dispatch import GENERIC_SHAPE, Target, build_dispatcher, shape_of
+from ._errors import HookNameWarning, RegistrationError
+from ._policies import ErrorPolicy, check_policy, failure_note, recovery
 from ._spec import HookTable, hook_table
 from ._validate import Binding, bind_callback, near_miss_message
 
 if TYPE_CHECKING:
     from ._dispatch import Mode
 
-__all__ = ["CallbackManager", "ErrorHandler", "ErrorPolicy", "Prioritized"]
+__all__ = ["CallbackManager", "Prioritized"]
 
 T = TypeVar("T")
 C = TypeVar("C")
 R = TypeVar("R")
 P = ParamSpec("P")
-
-ErrorHandler: TypeAlias = Callable[[Any, str, Exception], None]
-"""``handler(callback, hook_name, exc)``: decides what a failure in a callback does.
-
-Return to go on with the next implementer; raise (``exc`` or another) to stop the call."""
-
-ErrorPolicy: TypeAlias = "Literal['raise', 'collect'] | ErrorHandler"
-"""What an exception raised by a callback does (the ``errors=`` of the manager).
-
-``"raise"``: propagate at once; ``"collect"``: call every implementer, then raise a
-:class:`~protocall.HookErrorGroup`; a handler: called for each failure."""
 
 
 class Prioritized(Generic[C]):
@@ -175,7 +163,11 @@ class CallbackManager(Generic[T]):
     ) -> None: ...
     @overload
     def __init__(
-        self, spec: Callable[..., T], callbacks: Iterable[object] = (), *, errors: ErrorPolicy = "raise"
+        self,
+        spec: Callable[..., T],
+        callbacks: Iterable[object] = (),
+        *,
+        errors: ErrorPolicy = "raise",
     ) -> None: ...
     def __init__(
         self,
@@ -184,11 +176,7 @@ class CallbackManager(Generic[T]):
         *,
         errors: ErrorPolicy = "raise",
     ) -> None:
-        if not (errors in ("raise", "collect") or callable(errors)):
-            raise ValueError(
-                f"errors= is 'raise', 'collect' or a handler (callback, hook_name, exc) -> None, "
-                f"not {errors!r}"
-            )
+        check_policy(errors)
         self._table: Final[HookTable | None] = None if spec is None else hook_table(spec)
         self._errors: Final[ErrorPolicy] = errors
         self._registrations: list[_Registration] = []
@@ -318,10 +306,16 @@ class CallbackManager(Generic[T]):
 
     @overload
     def emit(  # type: ignore[overload-overlap]  # an async hook's results come as one awaitable
-        self, hook: Callable[Concatenate[T, P], Coroutine[Any, Any, R]], /, *args: P.args, **kwargs: P.kwargs
+        self,
+        hook: Callable[Concatenate[T, P], Coroutine[Any, Any, R]],
+        /,
+        *args: P.args,
+        **kwargs: P.kwargs,
     ) -> Coroutine[Any, Any, list[R]]: ...
     @overload
-    def emit(self, hook: Callable[Concatenate[T, P], R], /, *args: P.args, **kwargs: P.kwargs) -> list[R]: ...
+    def emit(
+        self, hook: Callable[Concatenate[T, P], R], /, *args: P.args, **kwargs: P.kwargs
+    ) -> list[R]: ...
     @overload
     def emit(self, hook: str, /, *args: Any, **kwargs: Any) -> list[Any]: ...
     def emit(self, hook: Callable[..., Any] | str, /, *args: Any, **kwargs: Any) -> Any:
@@ -338,10 +332,16 @@ class CallbackManager(Generic[T]):
 
     @overload
     def first(
-        self, hook: Callable[Concatenate[T, P], Coroutine[Any, Any, R]], /, *args: P.args, **kwargs: P.kwargs
+        self,
+        hook: Callable[Concatenate[T, P], Coroutine[Any, Any, R]],
+        /,
+        *args: P.args,
+        **kwargs: P.kwargs,
     ) -> Coroutine[Any, Any, R | None]: ...
     @overload
-    def first(self, hook: Callable[Concatenate[T, P], R], /, *args: P.args, **kwargs: P.kwargs) -> R | None: ...
+    def first(
+        self, hook: Callable[Concatenate[T, P], R], /, *args: P.args, **kwargs: P.kwargs
+    ) -> R | None: ...
     @overload
     def first(self, hook: str, /, *args: Any, **kwargs: Any) -> Any: ...
     def first(self, hook: Callable[..., Any] | str, /, *args: Any, **kwargs: Any) -> Any:
@@ -384,14 +384,15 @@ class CallbackManager(Generic[T]):
             return self._build_unchecked(name, mode)
         hook = table.hook_named(name)
         pairs = self._pairs_of(hook.name)
+        callbacks = [callback for callback, _ in pairs]
         return build_dispatcher(
             mode=mode,
             shape=shape_of(hook.signature),
             is_async=hook.is_async,
             concurrent=hook.concurrent,
             targets=[target for _, target in pairs],
-            fail=_failure_note(hook.label, pairs),
-            recovery=_recovery(self._errors, hook.label, name, pairs),
+            fail=failure_note(hook.label, callbacks),
+            recovery=recovery(self._errors, hook.label, name, callbacks),
             name=name,
             qualname=f"{table.spec_name}.{mode}.{name}",
         )
@@ -418,6 +419,7 @@ class CallbackManager(Generic[T]):
 
     def _build_unchecked(self, name: str, mode: Mode) -> Callable[..., Any]:
         pairs = self._pairs_of(name)
+        callbacks = [callback for callback, _ in pairs]
         targets = [
             target if callable(target.method) else Target(_skipper(callback, name, mode))
             for callback, target in pairs
@@ -427,8 +429,8 @@ class CallbackManager(Generic[T]):
             shape=GENERIC_SHAPE,
             is_async=False,
             targets=targets,
-            fail=_failure_note(f"{name!r}", pairs),
-            recovery=_recovery(self._errors, repr(name), name, pairs),
+            fail=failure_note(f"{name!r}", callbacks),
+            recovery=recovery(self._errors, repr(name), name, callbacks, not_a_result=_SKIPPED),
             name=name,
             qualname=f"unchecked.{mode}.{name}",
         )
@@ -509,55 +511,6 @@ def _duplicate_error(callback: object, table: HookTable, *, already: bool) -> Ex
     )
 
 
-def _failure_note(hook_label: str, pairs: _Pairs) -> Callable[[BaseException, int], None]:
-    """The function that notes, on an exception, which callback raised it in which hook."""
-    callbacks = tuple(callback for callback, _ in pairs)
-
-    def fail(exc: BaseException, index: int) -> None:
-        if 0 <= index < len(callbacks):
-            culprit = type(callbacks[index]).__qualname__
-            exc.add_note(
-                f"protocall: raised by callback {culprit} (implementer {index + 1} of "
-                f"{len(callbacks)}) in hook {hook_label}"
-            )
-        else:
-            exc.add_note(f"protocall: raised while dispatching hook {hook_label}")
-
-    return fail
-
-
-def _recovery(policy: ErrorPolicy, hook_label: str, hook_name: str, pairs: _Pairs) -> Recovery | None:
-    """The dispatcher's side of the manager's error policy (None: propagate at once)."""
-    if policy == "raise":
-        return None
-    if policy == "collect":
-
-        def collect(exc: Exception, index: int, errors: list[Exception] | None) -> list[Exception] | None:
-            return [exc] if errors is None else [*errors, exc]
-
-        def raise_collected(errors: list[Exception] | None, results: list[Any]) -> None:
-            if errors:
-                raise HookErrorGroup(
-                    f"{len(errors)} of {len(pairs)} callbacks raised in hook {hook_label}",
-                    errors,
-                    hook=hook_name,
-                    results=[r for r in results if r is not _SKIPPED],
-                )
-
-        return Recovery(handle=collect, finish=raise_collected)
-    handler = policy
-    callbacks = tuple(callback for callback, _ in pairs)
-
-    def delegate(exc: Exception, index: int, errors: list[Exception] | None) -> list[Exception] | None:
-        handler(callbacks[index], hook_name, exc)
-        return errors
-
-    def nothing(errors: list[Exception] | None, results: list[Any]) -> None:
-        return None
-
-    return Recovery(handle=delegate, finish=nothing)
-
-
 class _Skipped:
     """What a skipped (non-callable) attribute "returns" in an unchecked emit."""
 
@@ -571,7 +524,9 @@ def _skipper(callback: object, name: str, mode: Mode) -> Callable[..., Any]:
     It "returns" None for ``call``/``first`` (so ``first`` goes on to the next callback) and a
     marker for ``emit``, which leaves it out of the results.
     """
-    message = f"Skipping the callback `{type(callback).__name__}.{name}` because it is not callable."
+    message = (
+        f"Skipping the callback `{type(callback).__name__}.{name}` because it is not callable."
+    )
     level = {"call": 3, "first": 4, "emit": 5}[mode]  # user → [emit/first →] dispatcher → here
     result = _SKIPPED if mode == "emit" else None
 
@@ -590,4 +545,3 @@ def _dropping_skipped(dispatcher: Callable[..., Any]) -> Callable[..., Any]:
         return [result for result in results if result is not _SKIPPED]
 
     return emit
-
