@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import inspect
 import linecache
+from keyword import iskeyword
 from collections.abc import Callable, Coroutine, Sequence
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Final, Literal, TypeAlias, cast
@@ -41,6 +42,7 @@ __all__ = [
     "Shape",
     "Target",
     "build_dispatcher",
+    "build_keyed_dispatcher",
     "shape_of",
 ]
 
@@ -387,4 +389,70 @@ def _concurrent_dispatcher(
             recovery.finish(errors, done)
         return done if mode == "emit" else None
 
+    return _pc_dispatch
+
+
+_KEYED_SHAPES_LIMIT: Final = 32
+"""Call shapes remembered per keyed dispatcher; past that, calls use the generic form."""
+
+
+def build_keyed_dispatcher(
+    *,
+    mode: Mode,
+    targets: Sequence[Target],
+    fail: Failure,
+    name: str,
+    qualname: str,
+) -> Callable[..., Any]:
+    """For unchecked managers, which know no hook signature: one exact dispatcher per call shape.
+
+    The generic form passes ``*args, **kwargs`` on to every implementer, unpacking the keyword
+    dict once per implementer. Here the entry point looks at the shape of the call (how many
+    positional arguments, which keyword names), and forwards it, once, to a dispatcher generated
+    for that shape, whose calls pass named arguments straight through.
+    """
+    generic = build_dispatcher(
+        mode=mode,
+        shape=GENERIC_SHAPE,
+        is_async=False,
+        targets=targets,
+        fail=fail,
+        name=name,
+        qualname=qualname,
+    )
+    shaped: dict[tuple[object, ...], Callable[..., Any]] = {}
+
+    def for_shape(key: tuple[object, ...]) -> Callable[..., Any]:
+        count = cast(int, key[0])
+        keywords = cast(tuple[str, ...], key[1:])
+        if len(shaped) >= _KEYED_SHAPES_LIMIT or not all(
+            k.isidentifier() and not iskeyword(k) and not k.startswith(_PREFIX) for k in keywords
+        ):
+            return generic
+        positional = tuple(f"{_PREFIX}p{i}" for i in range(count))
+        parameters = ", ".join([*positional, *(("*", *keywords) if keywords else ())])
+        forwards = tuple((p, p) for p in positional) + tuple((k, f"{k}={k}") for k in keywords)
+        shape = Shape(parameters, forwards, exact=True)
+        dispatcher = build_dispatcher(
+            mode=mode,
+            shape=shape,
+            is_async=False,
+            targets=targets,
+            fail=fail,
+            name=name,
+            qualname=qualname,
+        )
+        shaped[key] = dispatcher
+        return dispatcher
+
+    def _pc_dispatch(*args: Any, **kwargs: Any) -> Any:
+        key = (len(args), *kwargs)
+        try:
+            dispatcher = shaped[key]
+        except KeyError:
+            dispatcher = for_shape(key)
+        return dispatcher(*args, **kwargs)
+
+    _pc_dispatch.__name__ = name
+    _pc_dispatch.__qualname__ = qualname
     return _pc_dispatch

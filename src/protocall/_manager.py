@@ -25,7 +25,7 @@ from typing import (
     overload,
 )
 
-from ._dispatch import GENERIC_SHAPE, Target, build_dispatcher, shape_of
+from ._dispatch import GENERIC_SHAPE, Target, build_dispatcher, build_keyed_dispatcher, shape_of
 from ._errors import HookNameWarning, RegistrationError
 from ._policies import ErrorPolicy, check_policy, failure_note, recovery
 from ._spec import HookTable, hook_table
@@ -420,20 +420,33 @@ class CallbackManager(Generic[T]):
     def _build_unchecked(self, name: str, mode: Mode) -> Callable[..., Any]:
         pairs = self._pairs_of(name)
         callbacks = [callback for callback, _ in pairs]
+        policy = recovery(self._errors, repr(name), name, callbacks, not_a_result=_SKIPPED)
+        # With several implementers, one exact dispatcher per call shape beats unpacking the
+        # keywords once per implementer; it costs one more frame (and a lookup) per call.
+        keyed = policy is None and len(pairs) >= 2
         targets = [
-            target if callable(target.method) else Target(_skipper(callback, name, mode))
+            target
+            if callable(target.method)
+            else Target(_skipper(callback, name, mode, extra_frames=int(keyed)))
             for callback, target in pairs
         ]
-        dispatcher = build_dispatcher(
-            mode=mode,
-            shape=GENERIC_SHAPE,
-            is_async=False,
-            targets=targets,
-            fail=failure_note(f"{name!r}", callbacks),
-            recovery=recovery(self._errors, repr(name), name, callbacks, not_a_result=_SKIPPED),
-            name=name,
-            qualname=f"unchecked.{mode}.{name}",
-        )
+        fail = failure_note(f"{name!r}", callbacks)
+        qualname = f"unchecked.{mode}.{name}"
+        if keyed:
+            dispatcher = build_keyed_dispatcher(
+                mode=mode, targets=targets, fail=fail, name=name, qualname=qualname
+            )
+        else:
+            dispatcher = build_dispatcher(
+                mode=mode,
+                shape=GENERIC_SHAPE,
+                is_async=False,
+                targets=targets,
+                fail=fail,
+                recovery=policy,
+                name=name,
+                qualname=qualname,
+            )
         if mode == "emit" and any(not callable(t.method) for _, t in pairs):
             return _dropping_skipped(dispatcher)
         return dispatcher
@@ -518,7 +531,7 @@ class _Skipped:
 _SKIPPED: Final = _Skipped()
 
 
-def _skipper(callback: object, name: str, mode: Mode) -> Callable[..., Any]:
+def _skipper(callback: object, name: str, mode: Mode, *, extra_frames: int) -> Callable[..., Any]:
     """Stands in for a non-callable attribute: warns on each call, as Fabric does.
 
     It "returns" None for ``call``/``first`` (so ``first`` goes on to the next callback) and a
@@ -527,7 +540,8 @@ def _skipper(callback: object, name: str, mode: Mode) -> Callable[..., Any]:
     message = (
         f"Skipping the callback `{type(callback).__name__}.{name}` because it is not callable."
     )
-    level = {"call": 3, "first": 4, "emit": 5}[mode]  # user → [emit/first →] dispatcher → here
+    # user → [emit/first →] [keyed entry →] dispatcher → here
+    level = {"call": 3, "first": 4, "emit": 5}[mode] + extra_frames
     result = _SKIPPED if mode == "emit" else None
 
     def skip(*args: object, **kwargs: object) -> _Skipped | None:
