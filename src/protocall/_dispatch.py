@@ -28,8 +28,6 @@ The other error policies (collect, handler) and concurrent async hooks use a loo
 
 from __future__ import annotations
 
-import inspect
-import linecache
 from keyword import iskeyword
 from collections.abc import Callable, Coroutine, Sequence
 from functools import lru_cache
@@ -47,6 +45,8 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:  # annotations only: subscripting typing constructs costs import time
+    import inspect
+
     Mode: TypeAlias = Literal["call", "emit", "first"]
     Failure: TypeAlias = Callable[[BaseException, int], None]
     """Adds the note to an exception raised by the implementer at the given index."""
@@ -233,6 +233,8 @@ def _factory(
         f" x{len(arguments)}>"
     )
     # Registered like attrs does, so that tracebacks through a dispatcher show its lines.
+    import linecache  # here: it imports tokenize and re, which protocall's import does without
+
     linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
     namespace: dict[str, Any] = {}
     exec(compile(source, filename, "exec"), {"__builtins__": __builtins__}, namespace)  # noqa: S102

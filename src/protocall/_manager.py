@@ -222,11 +222,7 @@ class CallbackManager(Generic[T]):
         registration = _Registration(
             callback, binding.methods, binding.dropped, (-priority, next(self._counter))
         )
-        registrations = self._registrations
-        if not registrations or registrations[-1].order < registration.order:
-            registrations.append(registration)
-        else:
-            self._insert(registration)
+        self._insert(registration)
         self._by_id[id(callback)] = registration
         self._invalidate(binding.methods)
         return callback
@@ -363,7 +359,10 @@ class CallbackManager(Generic[T]):
         dispatcher = self._build(name, mode)
         cache[name] = dispatcher
         if not isinstance(hook, str):
-            cache[hook] = dispatcher
+            try:
+                cache[hook] = dispatcher
+            except TypeError:  # an unhashable callable names the hook: look it up each time
+                pass
         return dispatcher
 
     def _hook_name(self, hook: object) -> str:

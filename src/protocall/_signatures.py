@@ -13,10 +13,12 @@ caller may pass it by keyword), a missing parameter fails, an extra required par
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Callable, Iterator
 from types import FunctionType
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
+
+if TYPE_CHECKING:
+    import inspect
 
 __all__ = [
     "Call",
@@ -28,7 +30,13 @@ __all__ = [
     "without",
 ]
 
-_POSITIONAL: Final = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+
+def _positional(p: inspect.Parameter) -> bool:
+    """Can the parameter be passed by position? (``inspect`` is not imported at import time:
+    the kinds are read off the parameter itself.)"""
+    return p.kind is p.POSITIONAL_ONLY or p.kind is p.POSITIONAL_OR_KEYWORD
+
+
 _EXTRA_KEYWORD: Final = "any_other_keyword"
 """Stands for the keywords a hook's ``**kwargs`` admits (renamed if a parameter has this name)."""
 
@@ -60,10 +68,10 @@ def placeholder_calls(
     positional parameters.
     """
     params = list(signature.parameters.values())
-    positional = [p for p in params if p.kind in _POSITIONAL]
-    keyword_only = [p for p in params if p.kind is inspect.Parameter.KEYWORD_ONLY]
-    var_positional = next((p for p in params if p.kind is inspect.Parameter.VAR_POSITIONAL), None)
-    var_keyword = next((p for p in params if p.kind is inspect.Parameter.VAR_KEYWORD), None)
+    positional = [p for p in params if _positional(p)]
+    keyword_only = [p for p in params if p.kind is p.KEYWORD_ONLY]
+    var_positional = next((p for p in params if p.kind is p.VAR_POSITIONAL), None)
+    var_keyword = next((p for p in params if p.kind is p.VAR_KEYWORD), None)
     optional = [p.name for p in (*positional, *keyword_only) if p.default is not p.empty]
 
     given_sets: list[frozenset[str]] = [frozenset(optional), frozenset()]
@@ -73,7 +81,7 @@ def placeholder_calls(
         present = [p for p in positional if p.default is p.empty or p.name in given]
         # Positional-only parameters can only be passed by position, so the ones given must be
         # a leading run of them; past an omitted one, none can be given.
-        positional_only = [p for p in positional if p.kind is inspect.Parameter.POSITIONAL_ONLY]
+        positional_only = [p for p in positional if p.kind is p.POSITIONAL_ONLY]
         given_positional_only = [p for p in positional_only if p in present]
         if given_positional_only != positional_only[: len(given_positional_only)]:
             continue
@@ -110,7 +118,7 @@ def _extra_positional_counts(
     than the implementation has positional parameters for."""
     capacity = 2
     if implementation is not None:
-        capacity = sum(p.kind in _POSITIONAL for p in implementation.parameters.values())
+        capacity = sum(_positional(p) for p in implementation.parameters.values())
     return sorted({0, 1, max(2, capacity - hook_positional + 1)})
 
 
@@ -124,14 +132,12 @@ def _extra_keywords(
     while fresh in signature.parameters:
         fresh += "_"
     names = [fresh]
-    names += [
-        p.name for p in signature.parameters.values() if p.kind is inspect.Parameter.POSITIONAL_ONLY
-    ]
+    names += [p.name for p in signature.parameters.values() if p.kind is p.POSITIONAL_ONLY]
     if implementation is not None:
         names += [
             p.name
             for p in implementation.parameters.values()
-            if p.kind in _POSITIONAL and p.name not in signature.parameters
+            if _positional(p) and p.name not in signature.parameters
         ]
     return list(dict.fromkeys(names))
 
@@ -181,17 +187,15 @@ def dropped_keywords(
     caller may pass them by position.
     """
     params = implementation.parameters.values()
-    if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params):
+    if any(p.kind is p.VAR_KEYWORD for p in params):
         return frozenset()
     declared = {
-        p.name
-        for p in params
-        if p.kind in (inspect.Parameter.KEYWORD_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+        p.name for p in params if p.kind is p.KEYWORD_ONLY or p.kind is p.POSITIONAL_OR_KEYWORD
     }
     return frozenset(
         p.name
         for p in hook_signature.parameters.values()
-        if p.kind is inspect.Parameter.KEYWORD_ONLY and p.name not in declared
+        if p.kind is p.KEYWORD_ONLY and p.name not in declared
     )
 
 
@@ -216,18 +220,18 @@ def inconsistent_parameter(
     description of the first such parameter, or None.
     """
     impl = list(implementation.parameters.values())
-    impl_positional = [p for p in impl if p.kind in _POSITIONAL]
+    impl_positional = [p for p in impl if _positional(p)]
     by_name = {p.name: p for p in impl}
     index = 0
     for p in hook_signature.parameters.values():
-        if p.kind not in _POSITIONAL:
+        if not _positional(p):
             continue
-        if p.kind is inspect.Parameter.POSITIONAL_OR_KEYWORD:
+        if p.kind is p.POSITIONAL_OR_KEYWORD:
             by_position = impl_positional[index].name if index < len(impl_positional) else None
             target = by_name.get(p.name)
             by_keyword = (
                 target.name
-                if target is not None and target.kind is not inspect.Parameter.POSITIONAL_ONLY
+                if target is not None and target.kind is not target.POSITIONAL_ONLY
                 else None
             )
             if (by_position is not None or by_keyword is not None) and by_position != by_keyword:
@@ -241,13 +245,9 @@ def inconsistent_parameter(
     return None
 
 
-_SHAPE_FLAGS: Final = (
-    inspect.CO_VARARGS
-    | inspect.CO_VARKEYWORDS
-    | inspect.CO_COROUTINE
-    | inspect.CO_GENERATOR
-    | inspect.CO_ASYNC_GENERATOR
-)
+_SHAPE_FLAGS: Final = 0x04 | 0x08 | 0x20 | 0x80 | 0x200
+"""CO_VARARGS | CO_VARKEYWORDS | CO_GENERATOR | CO_COROUTINE | CO_ASYNC_GENERATOR (as in
+``inspect``, spelled out so that ``inspect`` is not imported at import time)."""
 
 
 class Mirror:

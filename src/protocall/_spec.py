@@ -8,11 +8,13 @@ Anything else declared on a spec (data, properties, static or class methods) is 
 
 from __future__ import annotations
 
-import inspect
 import weakref
 from collections.abc import Callable, Mapping
 from types import FunctionType
-from typing import Any, Final, TypeVar
+from typing import TYPE_CHECKING, Any, Final, TypeVar
+
+if TYPE_CHECKING:
+    import inspect
 
 from ._compat import is_protocol, protocol_members
 from ._errors import UnknownHookError, did_you_mean
@@ -100,6 +102,8 @@ class Hook:
 
     def describe(self) -> str:
         """``[async ]def hook(self, <params>)``, as a fix in a message shows it."""
+        import inspect
+
         parameters = list(self.signature.parameters.values())
         positional_only = any(p.kind is p.POSITIONAL_ONLY for p in parameters)
         self_parameter = inspect.Parameter(
@@ -257,6 +261,8 @@ def _declaration_order(spec: type, members: frozenset[str]) -> list[str]:
 
 
 def _read_hook(spec: type, name: str) -> Hook:
+    import inspect  # here, not at the top: importing protocall need not load inspect
+
     where = f"{spec.__qualname__}.{name}"
     if name.startswith("__") and name.endswith("__"):
         raise TypeError(

@@ -11,11 +11,10 @@ What can be learned from the class alone is learned once per (class, spec) and k
 
 from __future__ import annotations
 
-import inspect
 import weakref
 from collections.abc import Callable, Mapping
 from types import FunctionType, MethodType
-from typing import Any, Final, cast
+from typing import TYPE_CHECKING, Any, Final, cast
 
 from ._compat import defined_as_protocol
 from ._errors import RegistrationError, closest_names
@@ -27,6 +26,9 @@ from ._signatures import (
     without,
 )
 from ._spec import Hook, HookTable, as_written
+
+if TYPE_CHECKING:
+    import inspect
 
 __all__ = ["Binding", "ClassPlan", "bind_callback", "near_miss_message"]
 
@@ -321,6 +323,8 @@ _FINE: Final[_Verdict] = (None, frozenset())
 
 def _check_function(function: FunctionType, hook: Hook, cls: type, shown: str) -> _Verdict:
     """Problems of a plain function of the class used as the method for ``hook``."""
+    import inspect
+
     try:
         signature = inspect.signature(MethodType(function, _SELF))
     except ValueError:
@@ -336,6 +340,8 @@ def _check_function(function: FunctionType, hook: Hook, cls: type, shown: str) -
 
 def _check_value(value: object, hook: Hook, cls: type, shown: str) -> _Verdict:
     """Problems of an arbitrary attribute value used as the method for ``hook``."""
+    import inspect
+
     if not callable(value):
         return _problem(
             f"cannot register {cls.__qualname__}: its attribute {shown} is named like the hook "
@@ -393,6 +399,8 @@ def _problem(message: str) -> _Verdict:
 
 
 def _is_async(value: object) -> bool:
+    import inspect
+
     if inspect.iscoroutinefunction(value):
         return True
     if isinstance(value, (FunctionType, MethodType)):
