@@ -154,7 +154,7 @@ class HookTable:
         self.hooks: Final = hooks
         self.by_function: Final = by_function
         self.names: Final = frozenset(hooks)
-        self.class_plans: Final[dict[weakref.ref[type], object]] = {}
+        self.class_plans: Final[dict[weakref.ref[type], Any]] = {}
         """Per callback class (weakly), what registration learned about it (see ``_validate``)."""
 
     @property

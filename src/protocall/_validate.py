@@ -14,7 +14,7 @@ from __future__ import annotations
 import weakref
 from collections.abc import Callable, Mapping
 from types import FunctionType, MethodType
-from typing import TYPE_CHECKING, Any, Final, cast
+from typing import TYPE_CHECKING, Any, Final
 
 from ._compat import defined_as_protocol
 from ._errors import RegistrationError, closest_names
@@ -123,14 +123,15 @@ def bind_callback(table: HookTable, callback: object) -> Binding:
     cls = type(callback)
     # Keyed by a weak reference, as a WeakKeyDictionary does, without its Python-level lookup:
     # ``weakref.ref(cls)`` is equal to (and hashes like) the stored key while the class lives.
-    plan = cast(ClassPlan | None, table.class_plans.get(weakref.ref(cls)))
+    plan: ClassPlan | None = table.class_plans.get(weakref.ref(cls))
     if plan is None or not plan.snapshot.still_true(cls, table.names):
         plan = _new_plan(table, cls)
     overrides: frozenset[str] = frozenset()
     if plan.shadowable:
-        instance_dict: object = getattr(callback, "__dict__", None)
-        if isinstance(instance_dict, dict) and instance_dict:
-            overrides = plan.shadowable.intersection(cast(dict[str, object], instance_dict))
+        # An instance's __dict__ is a dict of str keys (checked with type(), which is cheap).
+        instance_dict: dict[str, object] | None = getattr(callback, "__dict__", None)
+        if type(instance_dict) is dict and instance_dict:
+            overrides = plan.shadowable.intersection(instance_dict)
     if plan.simple and not overrides:  # the usual case: plain methods, validated with the class
         methods: dict[str, Callable[..., Any]] = {
             name: MethodType(function, callback) for name, function in plan.functions
@@ -197,7 +198,7 @@ def _new_plan(table: HookTable, cls: type) -> ClassPlan:
     return plan
 
 
-def _forgetter(plans: dict[weakref.ref[type], object]) -> Callable[[weakref.ref[type]], None]:
+def _forgetter(plans: dict[weakref.ref[type], Any]) -> Callable[[weakref.ref[type]], None]:
     """The callback that drops a dead class's plan (its key's hash outlives the class)."""
 
     def forget(key: weakref.ref[type]) -> None:
