@@ -20,7 +20,7 @@ from ._compat import is_protocol, protocol_members
 from ._errors import UnknownHookError, did_you_mean
 from ._signatures import Mirror
 
-__all__ = ["Hook", "HookTable", "as_written", "describe_spec", "hook_table", "hookspec"]
+__all__ = ["Hook", "HookTable", "as_written", "hook_table", "hookspec"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -211,10 +211,6 @@ def hook_table(spec: object) -> HookTable:
     table = _read_spec(spec)
     _TABLES[table.spec] = table
     return table
-
-
-def describe_spec(spec: object) -> str:
-    return spec.__qualname__ if isinstance(spec, type) else repr(spec)
 
 
 def _read_spec(spec: object) -> HookTable:
