@@ -413,15 +413,19 @@ def build_keyed_dispatcher(
     positional arguments, which keyword names), and forwards it, once, to a dispatcher generated
     for that shape, whose calls pass named arguments straight through.
     """
-    generic = build_dispatcher(
-        mode=mode,
-        shape=GENERIC_SHAPE,
-        is_async=False,
-        targets=targets,
-        fail=fail,
-        name=name,
-        qualname=qualname,
-    )
+
+    def build(shape: Shape) -> Callable[..., Any]:
+        return build_dispatcher(
+            mode=mode,
+            shape=shape,
+            is_async=False,
+            targets=targets,
+            fail=fail,
+            name=name,
+            qualname=qualname,
+        )
+
+    generic = build(GENERIC_SHAPE)
     shaped: dict[tuple[object, ...], Callable[..., Any]] = {}
 
     def for_shape(key: tuple[object, ...]) -> Callable[..., Any]:
@@ -434,17 +438,7 @@ def build_keyed_dispatcher(
         positional = tuple(f"{_PREFIX}p{i}" for i in range(count))
         parameters = ", ".join([*positional, *(("*", *keywords) if keywords else ())])
         forwards = tuple((p, p) for p in positional) + tuple((k, f"{k}={k}") for k in keywords)
-        shape = Shape(parameters, forwards, exact=True)
-        dispatcher = build_dispatcher(
-            mode=mode,
-            shape=shape,
-            is_async=False,
-            targets=targets,
-            fail=fail,
-            name=name,
-            qualname=qualname,
-        )
-        shaped[key] = dispatcher
+        dispatcher = shaped[key] = build(Shape(parameters, forwards, exact=True))
         return dispatcher
 
     def _pc_dispatch(*args: Any, **kwargs: Any) -> Any:

@@ -26,10 +26,10 @@ from typing import (
 )
 
 from ._dispatch import GENERIC_SHAPE, Target, build_dispatcher, build_keyed_dispatcher, shape_of
-from ._errors import HookNameWarning, RegistrationError
+from ._errors import RegistrationError
 from ._policies import ErrorPolicy, check_policy, failure_note, recovery
 from ._spec import HookTable, hook_table
-from ._validate import Binding, bind_callback, near_miss_message
+from ._validate import Binding, bind_callback, warn_near_misses
 
 if TYPE_CHECKING:
     from ._dispatch import Mode
@@ -216,9 +216,8 @@ class CallbackManager(Generic[T]):
         if id(callback) in self._by_id:
             raise _duplicate_error(callback, table, already=True)
         binding = bind_callback(table, callback)
-        for method, hook in binding.near_misses:
-            message = near_miss_message(table, type(callback), method, hook)
-            warnings.warn(message, HookNameWarning, stacklevel=2)
+        if binding.near_misses:
+            warn_near_misses(table, binding, stacklevel=3)  # the caller of register
         registration = _Registration(
             callback, binding.methods, binding.dropped, (-priority, next(self._counter))
         )
@@ -260,9 +259,8 @@ class CallbackManager(Generic[T]):
             bindings.append((bind_callback(table, callback), priority))
             seen.add(id(callback))
         for binding, _ in bindings:
-            for method, hook in binding.near_misses:
-                message = near_miss_message(table, type(binding.callback), method, hook)
-                warnings.warn(message, HookNameWarning, stacklevel=3)
+            if binding.near_misses:
+                warn_near_misses(table, binding, stacklevel=4)  # the caller of register/__init__
         touched: set[str] = set()
         for binding, priority in bindings:
             order = (-priority, next(self._counter))

@@ -74,6 +74,18 @@ def placeholder_calls(
     var_keyword = next((p for p in params if p.kind is p.VAR_KEYWORD), None)
     optional = [p.name for p in (*positional, *keyword_only) if p.default is not p.empty]
 
+    positional_only = [p for p in positional if p.kind is p.POSITIONAL_ONLY]
+    # The extras that *args and **kwargs admit do not depend on which optionals are given.
+    all_positional_extras: list[tuple[str, ...]] = [()]
+    if var_positional is not None:
+        all_positional_extras = [
+            (_EXTRA_POSITIONAL,) * count
+            for count in _extra_positional_counts(len(positional), implementation)
+        ]
+    extra_keywords: list[tuple[str, ...]] = [()]
+    if var_keyword is not None:
+        extra_keywords = [(name,) for name in _extra_keywords(signature, implementation)]
+
     given_sets: list[frozenset[str]] = [frozenset(optional), frozenset()]
     given_sets += [frozenset(optional) - {name} for name in optional]
     seen: set[tuple[tuple[str, ...], tuple[str, ...]]] = set()
@@ -81,7 +93,6 @@ def placeholder_calls(
         present = [p for p in positional if p.default is p.empty or p.name in given]
         # Positional-only parameters can only be passed by position, so the ones given must be
         # a leading run of them; past an omitted one, none can be given.
-        positional_only = [p for p in positional if p.kind is p.POSITIONAL_ONLY]
         given_positional_only = [p for p in positional_only if p in present]
         if given_positional_only != positional_only[: len(given_positional_only)]:
             continue
@@ -94,15 +105,8 @@ def placeholder_calls(
             by_keyword += tuple(
                 p.name for p in keyword_only if p.default is p.empty or p.name in given
             )
-            extra_positionals: list[tuple[str, ...]] = [()]
-            if var_positional is not None and cut == len(positional):
-                extra_positionals = [
-                    (_EXTRA_POSITIONAL,) * count
-                    for count in _extra_positional_counts(len(positional), implementation)
-                ]
-            extra_keywords: list[tuple[str, ...]] = [()]
-            if var_keyword is not None:
-                extra_keywords = [(name,) for name in _extra_keywords(signature, implementation)]
+            # Extra positionals only follow every positional parameter given by position.
+            extra_positionals = all_positional_extras if cut == len(positional) else [()]
             for more_positional in extra_positionals:
                 for more_keywords in extra_keywords:
                     key = (by_position + more_positional, by_keyword + more_keywords)

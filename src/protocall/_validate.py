@@ -11,13 +11,14 @@ What can be learned from the class alone is learned once per (class, spec) and k
 
 from __future__ import annotations
 
+import warnings
 import weakref
 from collections.abc import Callable, Mapping
 from types import FunctionType, MethodType
 from typing import TYPE_CHECKING, Any, Final
 
 from ._compat import defined_as_protocol
-from ._errors import RegistrationError, closest_names
+from ._errors import HookNameWarning, RegistrationError, closest_names
 from ._signatures import (
     Mirror,
     dropped_keywords,
@@ -30,7 +31,7 @@ from ._spec import Hook, HookTable, as_written
 if TYPE_CHECKING:
     import inspect
 
-__all__ = ["Binding", "ClassPlan", "bind_callback", "near_miss_message"]
+__all__ = ["Binding", "ClassPlan", "bind_callback", "warn_near_misses"]
 
 _MISSING: Final = object()
 _NEAR_MISS_CUTOFF: Final = 0.85
@@ -147,12 +148,19 @@ def bind_callback(table: HookTable, callback: object) -> Binding:
     return Binding(callback, methods, dropped, near_misses)
 
 
-def near_miss_message(table: HookTable, cls: type, method: str, hook: str) -> str:
-    return (
-        f"{cls.__qualname__}.{method} looks like a misspelling of the hook "
-        f"{table.spec_name}.{hook} and will never be called: rename it to {hook} "
-        f"(or to _{method} if it is not meant as a hook)."
-    )
+def warn_near_misses(table: HookTable, binding: Binding, *, stacklevel: int) -> None:
+    """A :class:`HookNameWarning` for each method of ``binding`` named almost like a hook.
+
+    ``stacklevel`` counts from the caller of this function, as for :func:`warnings.warn`.
+    """
+    name = type(binding.callback).__qualname__
+    for method, hook in binding.near_misses:
+        message = (
+            f"{name}.{method} looks like a misspelling of the hook {table.spec_name}.{hook} "
+            f"and will never be called: rename it to {hook} (or to _{method} if it is not "
+            f"meant as a hook)."
+        )
+        warnings.warn(message, HookNameWarning, stacklevel=stacklevel)
 
 
 def _bind_slowly(
