@@ -29,7 +29,7 @@ from ._dispatch import GENERIC_SHAPE, Target, build_dispatcher, build_keyed_disp
 from ._errors import RegistrationError
 from ._policies import ErrorPolicy, check_policy, failure_note, recovery
 from ._spec import HookTable, hook_table
-from ._validate import Binding, bind_callback, warn_near_misses
+from ._validate import Binding, Implementation, bind_callback, bind_known, warn_near_misses
 
 if TYPE_CHECKING:
     from ._dispatch import Mode
@@ -68,28 +68,13 @@ class Prioritized(Generic[C]):
         return hash((id(self.callback), self.priority))
 
 
-class _Registration:
-    """One registered callback, its place in the call order, and its bound methods per hook."""
+_Registration = tuple[int, int, object, "Implementation | None"]
+"""One registered callback: ``(-priority, registration number, callback, implementation)``.
 
-    __slots__ = ("callback", "dropped", "methods", "order")
-
-    def __init__(
-        self,
-        callback: object,
-        methods: dict[str, Callable[..., Any]] | None,
-        dropped: Mapping[str, frozenset[str]] | None,
-        order: tuple[int, int],
-    ) -> None:
-        self.callback: Final = callback
-        self.methods: Final = methods
-        """Hook name → bound method; None on an unchecked manager (looked up by name)."""
-        self.dropped: Final = dropped
-        self.order: Final = order
-        """(-priority, registration number): the sort key of the call order."""
-
-
-def _order_of(registration: _Registration) -> tuple[int, int]:
-    return registration.order
+A plain tuple, the cheapest record to make, whose first two items are the call order's sort
+key (the registration number is unique, so no comparison reaches the callback). The
+implementation is None on an unchecked manager, where methods are looked up by name.
+"""
 
 
 _Pairs = tuple[tuple[object, Target], ...]
@@ -139,6 +124,7 @@ class CallbackManager(Generic[T]):
 
     __slots__ = (
         "__weakref__",
+        "_built",
         "_by_id",
         "_counter",
         "_emitters",
@@ -184,6 +170,8 @@ class CallbackManager(Generic[T]):
         self._by_id: dict[int, _Registration] = {}
         """Checked managers: registration per ``id(callback)``."""
         self._counter: Final = itertools.count()
+        self._built = False
+        """Whether any dispatcher (or implementer tuple) exists, that a change must drop."""
         self._pairs: dict[str, _Pairs] = {}
         self._emitters: dict[object, Callable[..., Any]] = {}
         self._firsts: dict[object, Callable[..., Any]] = {}
@@ -206,30 +194,37 @@ class CallbackManager(Generic[T]):
                 "Prioritized(...) is for the constructor's list; pass the priority to register "
                 "instead: manager.register(callback, priority=...)"
             )
-        if type(priority) is not int:
-            _checked_priority(priority)
         table = self._table
-        if table is None:
-            self._add([(callback, priority)])
-            return callback
-        # One callback: the same steps as _add, without the batch's bookkeeping.
-        if id(callback) in self._by_id:
-            raise _duplicate_error(callback, table, already=True)
-        binding = bind_callback(table, callback)
-        if binding.near_misses:
-            warn_near_misses(table, binding, stacklevel=3)  # the caller of register
-        registration = _Registration(
-            callback, binding.methods, binding.dropped, (-priority, next(self._counter))
-        )
-        self._insert(registration)
+        implementation: Implementation | None = None
+        if type(priority) is int and table is not None and id(callback) not in self._by_id:
+            implementation = bind_known(table, callback)  # the usual case: a known class
+        if implementation is None:
+            _checked_priority(priority)
+            if table is None:
+                self._add([(callback, priority)])
+                return callback
+            if id(callback) in self._by_id:
+                raise _duplicate_error(callback, table, already=True)
+            binding = bind_callback(table, callback)
+            if binding.near_misses:
+                warn_near_misses(table, binding, stacklevel=3)  # the caller of register
+            implementation = binding
+        # The steps of _insert and _invalidate, inline: a frame each less on the usual path.
+        registration = (-priority, next(self._counter), callback, implementation)
+        registrations = self._registrations
+        if not registrations or registrations[-1] < registration:
+            registrations.append(registration)
+        else:
+            bisect.insort(registrations, registration)
         self._by_id[id(callback)] = registration
-        self._invalidate(binding.methods)
+        if self._built:
+            self._invalidate(implementation.hooks)
         return callback
 
     def unregister(self, callback: object) -> None:
         """Remove ``callback`` (compared by identity); :class:`ValueError` if it is not registered."""
         for position, registration in enumerate(self._registrations):
-            if registration.callback is callback:
+            if registration[2] is callback:
                 break
         else:
             raise ValueError(
@@ -237,9 +232,10 @@ class CallbackManager(Generic[T]):
                 f"it is not registered with this manager (callbacks are compared by identity)"
             )
         del self._registrations[position]
-        if self._table is not None:
+        implementation = registration[3]
+        if implementation is not None:
             del self._by_id[id(callback)]
-        self._invalidate(registration.methods)
+        self._invalidate(None if implementation is None else implementation.hooks)
 
     def _add(self, items: list[tuple[object, int]]) -> None:
         """Validate every callback, then register them all; on any error, register none."""
@@ -248,41 +244,42 @@ class CallbackManager(Generic[T]):
         table = self._table
         if table is None:
             for callback, priority in items:
-                self._insert(_Registration(callback, None, None, (-priority, next(self._counter))))
+                self._insert((-priority, next(self._counter), callback, None))
             self._invalidate(None)
             return
-        bindings: list[tuple[Binding, int]] = []
+        accepted: list[tuple[object, Implementation, int]] = []
         seen: set[int] = set()
         for callback, priority in items:
             if id(callback) in self._by_id or id(callback) in seen:
                 raise _duplicate_error(callback, table, already=id(callback) in self._by_id)
-            bindings.append((bind_callback(table, callback), priority))
+            implementation = bind_known(table, callback) or bind_callback(table, callback)
+            accepted.append((callback, implementation, priority))
             seen.add(id(callback))
-        for binding, _ in bindings:
-            if binding.near_misses:
-                warn_near_misses(table, binding, stacklevel=4)  # the caller of register/__init__
+        for _, implementation, _ in accepted:  # warnings only once all of them are accepted
+            if isinstance(implementation, Binding) and implementation.near_misses:
+                warn_near_misses(table, implementation, stacklevel=4)  # the caller of __init__
         touched: set[str] = set()
-        for binding, priority in bindings:
-            order = (-priority, next(self._counter))
-            registration = _Registration(binding.callback, binding.methods, binding.dropped, order)
+        for callback, implementation, priority in accepted:
+            registration = (-priority, next(self._counter), callback, implementation)
             self._insert(registration)
-            self._by_id[id(binding.callback)] = registration
-            touched.update(binding.methods)
+            self._by_id[id(callback)] = registration
+            touched.update(implementation.hooks)
         self._invalidate(touched)
 
     def _insert(self, registration: _Registration) -> None:
         registrations = self._registrations
-        if not registrations or registrations[-1].order < registration.order:
+        if not registrations or registrations[-1] < registration:
             registrations.append(registration)  # the usual case: it goes last
         else:
-            bisect.insort(registrations, registration, key=_order_of)
+            bisect.insort(registrations, registration)
 
     def _invalidate(self, hooks: Iterable[str] | None) -> None:
         """Forget the dispatchers of ``hooks`` (of every hook for ``None``)."""
-        caller_dict: dict[str, Any] = self.call.__dict__
-        if not (caller_dict or self._pairs or self._emitters or self._firsts):
+        if not self._built:
             return  # nothing built yet: registering a batch before the first call costs nothing here
+        caller_dict: dict[str, Any] = self.call.__dict__
         if hooks is None or self._table is None:
+            self._built = False
             caller_dict.clear()
             self._pairs.clear()
             self._emitters.clear()
@@ -399,19 +396,20 @@ class CallbackManager(Generic[T]):
         if pairs is None:
             if self._table is None:
                 pairs = tuple(
-                    (r.callback, Target(method))
-                    for r in self._registrations
-                    if (method := getattr(r.callback, name, None)) is not None
+                    (callback, Target(method))
+                    for _, _, callback, _ in self._registrations
+                    if (method := getattr(callback, name, None)) is not None
                 )
             else:
                 pairs = tuple(
-                    (r.callback, Target(r.methods[name], r.dropped.get(name, frozenset())))
-                    for r in self._registrations
-                    if r.methods is not None and r.dropped is not None and name in r.methods
+                    (callback, Target(i.method(name, callback), i.dropped.get(name, frozenset())))
+                    for _, _, callback, i in self._registrations
+                    if i is not None and name in i.hooks
                 )
                 if self._table.hooks[name].reverse:
                     pairs = pairs[::-1]
             self._pairs[name] = pairs
+            self._built = True
         return pairs
 
     def _build_unchecked(self, name: str, mode: Mode) -> Callable[..., Any]:
@@ -458,7 +456,7 @@ class CallbackManager(Generic[T]):
     @property
     def callbacks(self) -> tuple[object, ...]:
         """The registered callbacks, in call order."""
-        return tuple(r.callback for r in self._registrations)
+        return tuple(callback for _, _, callback, _ in self._registrations)
 
     def implementers(self, hook: Callable[..., Any] | str, /) -> tuple[object, ...]:
         """The callbacks that implement ``hook`` (a name or spec method), in call order."""
@@ -473,12 +471,12 @@ class CallbackManager(Generic[T]):
                 "know which hooks exist. Give the manager a spec Protocol."
             )
         registration = self._by_id.get(id(callback))
-        if registration is None or registration.methods is None:
+        if registration is None or registration[3] is None:
             raise ValueError(
                 f"{type(callback).__qualname__} instance {callback!r:.80} is not registered "
                 f"with this manager"
             )
-        return frozenset(registration.methods)
+        return frozenset(registration[3].hooks)
 
     def __len__(self) -> int:
         return len(self._registrations)
@@ -486,11 +484,11 @@ class CallbackManager(Generic[T]):
     def __contains__(self, callback: object) -> bool:
         if self._table is not None:
             return id(callback) in self._by_id
-        return any(r.callback is callback for r in self._registrations)
+        return any(r[2] is callback for r in self._registrations)
 
     def __repr__(self) -> str:
         spec = "None" if self._table is None else self._table.spec_name
-        names = ", ".join(type(r.callback).__qualname__ for r in self._registrations)
+        names = ", ".join(type(callback).__qualname__ for _, _, callback, _ in self._registrations)
         return f"CallbackManager({spec}, [{names}])"
 
 

@@ -14,8 +14,9 @@ from __future__ import annotations
 import warnings
 import weakref
 from collections.abc import Callable, Mapping
+from itertools import repeat
 from types import FunctionType, MethodType
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, Final, Protocol
 
 from ._compat import defined_as_protocol
 from ._errors import HookNameWarning, RegistrationError, closest_names
@@ -31,7 +32,14 @@ from ._spec import Hook, HookTable, as_written
 if TYPE_CHECKING:
     import inspect
 
-__all__ = ["Binding", "ClassPlan", "bind_callback", "warn_near_misses"]
+__all__ = [
+    "Binding",
+    "ClassPlan",
+    "Implementation",
+    "bind_callback",
+    "bind_known",
+    "warn_near_misses",
+]
 
 _MISSING: Final = object()
 _NEAR_MISS_CUTOFF: Final = 0.85
@@ -53,8 +61,10 @@ class ClassPlan:
         "errors",
         "functions",
         "generic_lookup",
+        "hooks",
         "near_misses",
         "shadowable",
+        "known",
         "simple",
         "snapshot",
     )
@@ -89,12 +99,25 @@ class ClassPlan:
         """What the plan was made from: if the class changed since, the plan is made again."""
         self.simple: Final = not dynamic and not errors and not generic_lookup
         """Binding an instance is one MethodType per hook (unless its ``__dict__`` overrides)."""
+        self.hooks: Final = dict(functions)
+        """The same as ``functions``, by name: what an instance of a simple plan implements."""
+        quiet = not any(hook not in self.hooks for _, hook in near_misses)
+        self.known: Final = self.simple and quiet and bool(self.hooks) and not snapshot.raw
+        """An instance whose ``__dict__`` overrides no hook is bound the simple way, implements
+        some hook and earns no near-miss warning: :func:`bind_known` registers it."""
+
+    def method(self, name: str, callback: object) -> Callable[..., Any]:
+        """The method of ``callback`` for hook ``name`` (one of ``hooks``), bound now."""
+        return MethodType(self.hooks[name], callback)
 
 
 class Binding:
-    """A validated callback: its bound methods per hook, and its near-miss method names."""
+    """A validated callback: its bound methods per hook, and its near-miss method names.
 
-    __slots__ = ("callback", "dropped", "methods", "near_misses")
+    Like a simple :class:`ClassPlan`, it is an :class:`Implementation`.
+    """
+
+    __slots__ = ("callback", "dropped", "hooks", "near_misses")
 
     def __init__(
         self,
@@ -104,10 +127,60 @@ class Binding:
         near_misses: tuple[tuple[str, str], ...],
     ) -> None:
         self.callback: Final = callback
-        self.methods: Final = methods
+        self.hooks: Final = methods
+        """Hook name → the method (or other callable) that implements it."""
         self.dropped: Final = dropped
         """Per hook, the keyword-only parameters its method does not take (absent: takes all)."""
         self.near_misses: Final = near_misses
+
+    def method(self, name: str, callback: object) -> Callable[..., Any]:
+        """The method for hook ``name`` (one of ``hooks``)."""
+        return self.hooks[name]
+
+
+class Implementation(Protocol):
+    """What a registration keeps of a validated callback: which hooks, and how to call each."""
+
+    @property
+    def hooks(self) -> Mapping[str, object]:
+        """The implemented hooks (the keys)."""
+        ...
+
+    @property
+    def dropped(self) -> Mapping[str, frozenset[str]]:
+        """Per hook, the keyword-only parameters its method does not take (absent: takes all)."""
+        ...
+
+    def method(self, name: str, callback: object) -> Callable[..., Any]:
+        """What dispatch calls for hook ``name`` of ``callback``."""
+        ...
+
+
+def bind_known(table: HookTable, callback: object) -> ClassPlan | None:
+    """The usual registration, in one frame: an instance of a class validated before.
+
+    Returns the plan of its class, whose methods dispatch binds when it is built; or None when
+    :func:`bind_callback` must decide: a class not seen yet or changed since, one whose hook
+    attributes are not all plain functions, an instance whose ``__dict__`` overrides a hook, or
+    a class that earns a near-miss warning. Does the checks of :meth:`Snapshot.still_true`
+    inline, as every step here is paid on each registration.
+    """
+    cls = type(callback)
+    plan: ClassPlan | None = table.class_plans.get(weakref.ref(cls))
+    if plan is None or not plan.known:
+        return None
+    snapshot = plan.snapshot
+    if (
+        cls.__mro__[1:] != snapshot.bases
+        or tuple(map(len, map(vars, cls.__mro__))) != snapshot.sizes
+        or tuple(map(getattr, repeat(cls), snapshot.names, repeat(_MISSING))) != snapshot.resolved
+    ):
+        return None
+    if plan.shadowable:
+        instance_dict: object = getattr(callback, "__dict__", None)
+        if type(instance_dict) is not dict or not plan.shadowable.isdisjoint(instance_dict):
+            return None
+    return plan
 
 
 def bind_callback(table: HookTable, callback: object) -> Binding:
@@ -125,7 +198,7 @@ def bind_callback(table: HookTable, callback: object) -> Binding:
     # Keyed by a weak reference, as a WeakKeyDictionary does, without its Python-level lookup:
     # ``weakref.ref(cls)`` is equal to (and hashes like) the stored key while the class lives.
     plan: ClassPlan | None = table.class_plans.get(weakref.ref(cls))
-    if plan is None or not plan.snapshot.still_true(cls, table.names):
+    if plan is None or not plan.snapshot.still_true(cls):
         plan = _new_plan(table, cls)
     overrides: frozenset[str] = frozenset()
     if plan.shadowable:
@@ -218,53 +291,72 @@ def _forgetter(plans: dict[weakref.ref[type], Any]) -> Callable[[weakref.ref[typ
 class Snapshot:
     """What a plan was made from, so that a later registration can tell it is still true.
 
-    For each class of the MRO (``object`` aside, which cannot change): its namespace, a live
-    view, and which hook names it defined; and for each hook name, the raw attribute it resolved
-    to. Patching a method, adding a hook method, fixing a refused class or changing ``__bases__``
-    all show up as a difference, at the cost of a few C-level set intersections per registration.
+    Three C-level comparisons, and no reference to the class itself (a plan must not keep a
+    class alive that would otherwise be collected):
+
+    - the MRO after the class, by identity (a change of ``__bases__`` anywhere makes a new one);
+    - the size of every namespace of the MRO (a method added or deleted anywhere);
+    - per hook name the class has, what ``getattr(cls, name)`` finds (a method patched). A name
+      it lacks is left to the sizes: looking it up would raise and catch an AttributeError.
+
+    Hook names whose class attribute gives a new object on each access (a ``classmethod``) are
+    compared by their raw value, found by walking the MRO.
     """
 
-    __slots__ = ("layers", "mro", "sources")
+    __slots__ = ("bases", "names", "raw", "resolved", "sizes")
 
-    def __init__(self, cls: type, names: frozenset[str]) -> None:
-        self.mro: Final = cls.__mro__
-        layers: list[tuple[Mapping[str, object], set[str]]] = []
-        sources: list[tuple[type, Mapping[str, object], str, object]] = []
-        resolved: set[str] = set()
-        for klass in self.mro:
-            if klass is object:
+    def __init__(self, cls: type, names: tuple[str, ...]) -> None:
+        mro = cls.__mro__
+        self.bases: Final = mro[1:]
+        self.sizes: Final = tuple(map(len, map(vars, mro)))
+        stable: list[str] = []
+        resolved: list[object] = []
+        raw: list[tuple[str, object]] = []
+        for name in names:
+            value = _class_lookup(cls, name)
+            if value is _MISSING:
                 continue
-            namespace = vars(klass)
-            defined = namespace.keys() & names  # a set, compared with a set below
-            layers.append((namespace, defined))
-            sources += [(klass, namespace, name, namespace[name]) for name in defined - resolved]
-            resolved |= defined
-        self.layers: Final = tuple(layers)
-        self.sources: Final = tuple(sources)
+            if value is not _UNSTABLE and value is _class_lookup(cls, name):
+                stable.append(name)
+                resolved.append(value)
+            else:
+                raw.append((name, _class_attribute(cls, name)[1]))
+        self.names: Final = tuple(stable)
+        self.resolved: Final = tuple(resolved)
+        self.raw: Final = tuple(raw)
 
-    def still_true(self, cls: type, names: frozenset[str]) -> bool:
-        if cls.__mro__ is not self.mro:
-            return False
-        for namespace, defined in self.layers:
-            if namespace.keys() & names != defined:
-                return False
-        for _, namespace, name, raw in self.sources:
-            if namespace[name] is not raw:
-                return False
-        return True
+    def still_true(self, cls: type) -> bool:
+        # bind_known makes the first three comparisons inline: keep the two in step.
+        mro = cls.__mro__
+        return (
+            mro[1:] == self.bases
+            and tuple(map(len, map(vars, mro))) == self.sizes
+            and tuple(map(getattr, repeat(cls), self.names, repeat(_MISSING))) == self.resolved
+            and all(_class_attribute(cls, name)[1] is value for name, value in self.raw)
+        )
+
+
+_UNSTABLE: Final = object()
+
+
+def _class_lookup(cls: type, name: str) -> object:
+    """``getattr(cls, name)``, or ``_UNSTABLE`` if a descriptor's class access raises."""
+    try:
+        return getattr(cls, name, _MISSING)
+    except Exception:  # noqa: BLE001  # any descriptor may raise anything on class access
+        return _UNSTABLE
 
 
 def _make_plan(table: HookTable, cls: type) -> ClassPlan:
-    snapshot = Snapshot(cls, table.names)
+    snapshot = Snapshot(cls, table.order)
     functions: list[tuple[str, FunctionType]] = []
     dropped: dict[str, frozenset[str]] = {}
     dynamic: set[str] = set()
     errors: dict[str, str] = {}
     has_instance_dict = _instances_have_dict(cls)
     shadowable: set[str] = set(table.names) if has_instance_dict else set()
-    resolved = {name: (owner, raw) for owner, _, name, raw in snapshot.sources}
     for name, hook in table.hooks.items():
-        owner, raw = resolved.get(name, (None, None))
+        owner, raw = _class_attribute(cls, name)
         if owner is None or raw is None or defined_as_protocol(owner):
             continue  # absent, opted out with None, or a Protocol's own (default) method
         if isinstance(raw, FunctionType):
