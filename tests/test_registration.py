@@ -10,8 +10,10 @@ signatures, and the tests compare them with evaluated annotations.
 """
 
 import functools
+import gc
 import re
 import warnings
+import weakref
 from collections.abc import Callable
 from unittest import mock
 from typing import Any, Protocol
@@ -777,3 +779,129 @@ def test_a_class_fixed_after_a_refused_registration_can_be_registered() -> None:
     given: list[object] = [FixedLater()]
     manager = CallbackManager(Hooks, given)
     assert manager.emit(Hooks.on_query, "k") == [2]
+
+
+# -- a known class: what makes registration look at the class again ---------------------------
+
+RegisterOne = Callable[[object], CallbackManager[Hooks]]
+"""Registers one callback in a new manager: through ``register()`` or the constructor."""
+
+
+def _through_register(callback: object) -> CallbackManager[Hooks]:
+    manager = CallbackManager(Hooks)
+    manager.register(callback)
+    return manager
+
+
+def _through_constructor(callback: object) -> CallbackManager[Hooks]:
+    given: list[object] = [callback]
+    return CallbackManager(Hooks, given)
+
+
+@pytest.fixture(params=[_through_register, _through_constructor], ids=["register", "constructor"])
+def register_one(request: pytest.FixtureRequest) -> RegisterOne:
+    function: RegisterOne = request.param
+    return function
+
+
+def query_only() -> type:
+    """A new class each time: a test may change it without affecting the others."""
+
+    class QueryOnly:
+        def on_query(self, key: str) -> int:
+            return 1
+
+    return QueryOnly
+
+
+def test_a_hook_method_added_to_a_base_class_later_is_seen(register_one: RegisterOne) -> None:
+    base = query_only()
+    derived = type("Derived", (base,), {})
+    register_one(derived())
+    setattr(base, "on_start", start)  # noqa: B010
+    callback = derived()
+    assert register_one(callback).hooks_of(callback) == {"on_query", "on_start"}
+
+
+def test_a_hook_method_deleted_from_the_class_later_is_no_longer_implemented(
+    register_one: RegisterOne,
+) -> None:
+    cls = query_only()
+    setattr(cls, "on_start", start)  # noqa: B010
+    register_one(cls())
+    delattr(cls, "on_start")
+    callback = cls()
+    assert register_one(callback).hooks_of(callback) == {"on_query"}
+
+
+def test_a_hook_set_to_none_on_the_class_later_is_no_longer_implemented(
+    register_one: RegisterOne,
+) -> None:
+    cls = query_only()
+    setattr(cls, "on_start", start)  # noqa: B010
+    register_one(cls())
+    setattr(cls, "on_start", None)  # noqa: B010
+    callback = cls()
+    assert register_one(callback).hooks_of(callback) == {"on_query"}
+
+
+def test_a_change_of_bases_later_is_seen(register_one: RegisterOne) -> None:
+    class Plain:
+        pass
+
+    class Starter:
+        def on_start(self) -> None: ...
+
+    cls = type("Rebased", (query_only(), Plain), {})
+    register_one(cls())
+    cls.__bases__ = (cls.__bases__[0], Starter)
+    callback = cls()
+    assert register_one(callback).hooks_of(callback) == {"on_query", "on_start"}
+
+
+class ClassMethodHook:
+    @classmethod
+    def on_query(cls, key: str) -> int:
+        return 1
+
+
+def test_a_classmethod_hook_is_registered_again_and_its_patch_is_seen(
+    register_one: RegisterOne,
+) -> None:
+    assert register_one(ClassMethodHook()).emit(Hooks.on_query, "k") == [1]
+    assert register_one(ClassMethodHook()).emit(Hooks.on_query, "k") == [1]
+    with mock.patch.object(ClassMethodHook, "on_query", classmethod(lambda cls, key: 2)):
+        assert register_one(ClassMethodHook()).emit(Hooks.on_query, "k") == [2]
+
+
+class RaisesOnClassAccess:
+    def __get__(self, instance: object, owner: type | None = None) -> object:
+        if instance is None:
+            raise RuntimeError("instances only")
+        return lambda: None
+
+
+class StartsThroughADescriptor:
+    on_start = RaisesOnClassAccess()
+
+    def on_query(self, key: str) -> int:
+        return 1
+
+
+def test_a_descriptor_that_raises_on_class_access_does_not_break_registration(
+    register_one: RegisterOne,
+) -> None:
+    for _ in range(2):  # the second one finds the plan of the first
+        callback = StartsThroughADescriptor()
+        assert register_one(callback).hooks_of(callback) == {"on_query", "on_start"}
+
+
+def test_a_class_is_collected_once_its_managers_are_gone(register_one: RegisterOne) -> None:
+    cls = query_only()
+    manager = register_one(cls())
+    manager.register(cls())  # the second instance takes the path of a known class
+    manager.call.on_query("k")
+    collected = weakref.ref(cls)
+    del cls, manager
+    gc.collect()
+    assert collected() is None

@@ -12,7 +12,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import warnings
-from collections.abc import Callable, Coroutine, Iterable, Mapping
+from collections.abc import Callable, Coroutine, Iterable
 from typing import (
     TYPE_CHECKING,
     Any,
@@ -252,7 +252,9 @@ class CallbackManager(Generic[T]):
         for callback, priority in items:
             if id(callback) in self._by_id or id(callback) in seen:
                 raise _duplicate_error(callback, table, already=id(callback) in self._by_id)
-            implementation = bind_known(table, callback) or bind_callback(table, callback)
+            implementation: Implementation = bind_known(table, callback) or bind_callback(
+                table, callback
+            )
             accepted.append((callback, implementation, priority))
             seen.add(id(callback))
         for _, implementation, _ in accepted:  # warnings only once all of them are accepted

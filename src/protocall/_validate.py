@@ -14,7 +14,6 @@ from __future__ import annotations
 import warnings
 import weakref
 from collections.abc import Callable, Mapping
-from itertools import repeat
 from types import FunctionType, MethodType
 from typing import TYPE_CHECKING, Any, Final, Protocol
 
@@ -157,27 +156,22 @@ class Implementation(Protocol):
 
 
 def bind_known(table: HookTable, callback: object) -> ClassPlan | None:
-    """The usual registration, in one frame: an instance of a class validated before.
+    """The usual registration: an instance of a class validated before, bound in C.
 
     Returns the plan of its class, whose methods dispatch binds when it is built; or None when
     :func:`bind_callback` must decide: a class not seen yet or changed since, one whose hook
     attributes are not all plain functions, an instance whose ``__dict__`` overrides a hook, or
-    a class that earns a near-miss warning. Does the checks of :meth:`Snapshot.still_true`
-    inline, as every step here is paid on each registration.
+    a class that earns a near-miss warning.
     """
     cls = type(callback)
     plan: ClassPlan | None = table.class_plans.get(weakref.ref(cls))
     if plan is None or not plan.known:
         return None
-    snapshot = plan.snapshot
-    if (
-        cls.__mro__[1:] != snapshot.bases
-        or tuple(map(len, map(vars, cls.__mro__))) != snapshot.sizes
-        or tuple(map(getattr, repeat(cls), snapshot.names, repeat(_MISSING))) != snapshot.resolved
-    ):
+    if not plan.snapshot.still_true(cls):
         return None
     if plan.shadowable:
-        instance_dict: object = getattr(callback, "__dict__", None)
+        # An instance's __dict__ is a dict of str keys (checked with type(), which is cheap).
+        instance_dict: dict[str, object] | None = getattr(callback, "__dict__", None)
         if type(instance_dict) is not dict or not plan.shadowable.isdisjoint(instance_dict):
             return None
     return plan
@@ -291,8 +285,8 @@ def _forgetter(plans: dict[weakref.ref[type], Any]) -> Callable[[weakref.ref[typ
 class Snapshot:
     """What a plan was made from, so that a later registration can tell it is still true.
 
-    Three C-level comparisons, and no reference to the class itself (a plan must not keep a
-    class alive that would otherwise be collected):
+    It holds no reference to the class itself (a plan must not keep alive a class that would
+    otherwise be collected), and compares:
 
     - the MRO after the class, by identity (a change of ``__bases__`` anywhere makes a new one);
     - the size of every namespace of the MRO (a method added or deleted anywhere);
@@ -301,39 +295,46 @@ class Snapshot:
 
     Hook names whose class attribute gives a new object on each access (a ``classmethod``) are
     compared by their raw value, found by walking the MRO.
+
+    This runs on every registration, so it is written as plain loops over short tuples, which
+    beat ``map`` chains over two or three items.
     """
 
-    __slots__ = ("bases", "names", "raw", "resolved", "sizes")
+    __slots__ = ("bases", "layers", "own_size", "raw", "resolved")
 
     def __init__(self, cls: type, names: tuple[str, ...]) -> None:
         mro = cls.__mro__
         self.bases: Final = mro[1:]
-        self.sizes: Final = tuple(map(len, map(vars, mro)))
-        stable: list[str] = []
-        resolved: list[object] = []
+        self.own_size: Final = len(vars(cls))
+        self.layers: Final = tuple(
+            (vars(klass), len(vars(klass))) for klass in self.bases if klass is not object
+        )
+        resolved: list[tuple[str, object]] = []
         raw: list[tuple[str, object]] = []
         for name in names:
             value = _class_lookup(cls, name)
             if value is _MISSING:
                 continue
             if value is not _UNSTABLE and value is _class_lookup(cls, name):
-                stable.append(name)
-                resolved.append(value)
+                resolved.append((name, value))
             else:
                 raw.append((name, _class_attribute(cls, name)[1]))
-        self.names: Final = tuple(stable)
         self.resolved: Final = tuple(resolved)
         self.raw: Final = tuple(raw)
 
     def still_true(self, cls: type) -> bool:
-        # bind_known makes the first three comparisons inline: keep the two in step.
-        mro = cls.__mro__
-        return (
-            mro[1:] == self.bases
-            and tuple(map(len, map(vars, mro))) == self.sizes
-            and tuple(map(getattr, repeat(cls), self.names, repeat(_MISSING))) == self.resolved
-            and all(_class_attribute(cls, name)[1] is value for name, value in self.raw)
-        )
+        if cls.__mro__[1:] != self.bases or len(vars(cls)) != self.own_size:
+            return False
+        for namespace, size in self.layers:
+            if len(namespace) != size:
+                return False
+        for name, value in self.resolved:
+            if getattr(cls, name, _MISSING) is not value:
+                return False
+        for name, value in self.raw:
+            if _class_attribute(cls, name)[1] is not value:
+                return False
+        return True
 
 
 _UNSTABLE: Final = object()
