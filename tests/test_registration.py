@@ -852,9 +852,10 @@ def test_a_change_of_bases_later_is_seen(register_one: RegisterOne) -> None:
     class Starter:
         def on_start(self) -> None: ...
 
-    cls = type("Rebased", (query_only(), Plain), {})
+    query = query_only()
+    cls: type = type("Rebased", (query, Plain), {})
     register_one(cls())
-    cls.__bases__ = (cls.__bases__[0], Starter)
+    cls.__bases__ = (query, Starter)
     callback = cls()
     assert register_one(callback).hooks_of(callback) == {"on_query", "on_start"}
 
@@ -865,12 +866,16 @@ class ClassMethodHook:
         return 1
 
 
+def _patched_on_query(cls: type, key: str) -> int:
+    return 2
+
+
 def test_a_classmethod_hook_is_registered_again_and_its_patch_is_seen(
     register_one: RegisterOne,
 ) -> None:
     assert register_one(ClassMethodHook()).emit(Hooks.on_query, "k") == [1]
     assert register_one(ClassMethodHook()).emit(Hooks.on_query, "k") == [1]
-    with mock.patch.object(ClassMethodHook, "on_query", classmethod(lambda cls, key: 2)):
+    with mock.patch.object(ClassMethodHook, "on_query", classmethod(_patched_on_query)):
         assert register_one(ClassMethodHook()).emit(Hooks.on_query, "k") == [2]
 
 

@@ -205,10 +205,9 @@ class CallbackManager(Generic[T]):
                 return callback
             if id(callback) in self._by_id:
                 raise _duplicate_error(callback, table, already=True)
-            binding = bind_callback(table, callback)
-            if binding.near_misses:
-                warn_near_misses(table, binding, stacklevel=3)  # the caller of register
-            implementation = binding
+            implementation = bind_callback(table, callback)
+            if isinstance(implementation, Binding) and implementation.near_misses:
+                warn_near_misses(table, implementation, stacklevel=3)  # the caller of register
         # The steps of _insert and _invalidate, inline: a frame each less on the usual path.
         registration = (-priority, next(self._counter), callback, implementation)
         registrations = self._registrations

@@ -145,7 +145,7 @@ def as_written(signature: inspect.Signature) -> inspect.Signature:
 class HookTable:
     """Every hook of one spec, in declaration order, with lookups by name and by function."""
 
-    __slots__ = ("by_function", "class_plans", "hooks", "names", "order", "spec")
+    __slots__ = ("by_function", "class_plans", "hooks", "names", "spec")
 
     def __init__(
         self, *, spec: type, hooks: Mapping[str, Hook], by_function: Mapping[object, Hook]
@@ -154,8 +154,6 @@ class HookTable:
         self.hooks: Final = hooks
         self.by_function: Final = by_function
         self.names: Final = frozenset(hooks)
-        self.order: Final = tuple(hooks)
-        """The hook names in declaration order."""
         self.class_plans: Final[dict[weakref.ref[type], Any]] = {}
         """Per callback class (weakly), what registration learned about it (see ``_validate``)."""
 

@@ -177,8 +177,9 @@ def bind_known(table: HookTable, callback: object) -> ClassPlan | None:
     return plan
 
 
-def bind_callback(table: HookTable, callback: object) -> Binding:
-    """Validate ``callback`` against ``table`` and bind its hook methods.
+def bind_callback(table: HookTable, callback: object) -> ClassPlan | Binding:
+    """Validate ``callback`` against ``table``: the plan of its class if that is all it takes
+    (see :func:`bind_known`), else its bound methods and near-miss names.
 
     Raises :class:`RegistrationError` naming the class, the hook and the fix.
     """
@@ -200,7 +201,9 @@ def bind_callback(table: HookTable, callback: object) -> Binding:
         instance_dict: dict[str, object] | None = getattr(callback, "__dict__", None)
         if type(instance_dict) is dict and instance_dict:
             overrides = plan.shadowable.intersection(instance_dict)
-    if plan.simple and not overrides:  # the usual case: plain methods, validated with the class
+    if plan.known and not overrides:
+        return plan
+    if plan.simple and not overrides:  # plain methods, validated with the class
         methods: dict[str, Callable[..., Any]] = {}
         for name, function in plan.functions:  # a loop, not a comprehension: one frame less
             methods[name] = MethodType(function, callback)
@@ -302,7 +305,8 @@ class Snapshot:
 
     __slots__ = ("bases", "layers", "own_size", "raw", "resolved")
 
-    def __init__(self, cls: type, names: tuple[str, ...]) -> None:
+    def __init__(self, cls: type, found: Mapping[str, tuple[type, object]]) -> None:
+        """``found`` is what :func:`_resolve` finds for ``cls``."""
         mro = cls.__mro__
         self.bases: Final = mro[1:]
         self.own_size: Final = len(vars(cls))
@@ -311,14 +315,15 @@ class Snapshot:
         )
         resolved: list[tuple[str, object]] = []
         raw: list[tuple[str, object]] = []
-        for name in names:
-            value = _class_lookup(cls, name)
-            if value is _MISSING:
+        for name, (_, value) in found.items():
+            if value is None or type(value) is FunctionType:
+                resolved.append((name, value))  # what getattr(cls, name) gives, each time
                 continue
-            if value is not _UNSTABLE and value is _class_lookup(cls, name):
-                resolved.append((name, value))
+            seen = _class_lookup(cls, name)
+            if seen is not _UNSTABLE and seen is _class_lookup(cls, name):
+                resolved.append((name, seen))
             else:
-                raw.append((name, _class_attribute(cls, name)[1]))
+                raw.append((name, value))
         self.resolved: Final = tuple(resolved)
         self.raw: Final = tuple(raw)
 
@@ -348,8 +353,20 @@ def _class_lookup(cls: type, name: str) -> object:
         return _UNSTABLE
 
 
+def _resolve(cls: type, names: frozenset[str]) -> dict[str, tuple[type, object]]:
+    """Per hook name the class has: the class of the MRO that defines it, and the raw value."""
+    found: dict[str, tuple[type, object]] = {}
+    for klass in cls.__mro__:
+        if klass is not object:
+            namespace = vars(klass)
+            for name in namespace.keys() & names:
+                found.setdefault(name, (klass, namespace[name]))
+    return found
+
+
 def _make_plan(table: HookTable, cls: type) -> ClassPlan:
-    snapshot = Snapshot(cls, table.order)
+    found = _resolve(cls, table.names)
+    snapshot = Snapshot(cls, found)
     functions: list[tuple[str, FunctionType]] = []
     dropped: dict[str, frozenset[str]] = {}
     dynamic: set[str] = set()
@@ -357,7 +374,7 @@ def _make_plan(table: HookTable, cls: type) -> ClassPlan:
     has_instance_dict = _instances_have_dict(cls)
     shadowable: set[str] = set(table.names) if has_instance_dict else set()
     for name, hook in table.hooks.items():
-        owner, raw = _class_attribute(cls, name)
+        owner, raw = found.get(name, (None, None))
         if owner is None or raw is None or defined_as_protocol(owner):
             continue  # absent, opted out with None, or a Protocol's own (default) method
         if isinstance(raw, FunctionType):
