@@ -875,7 +875,8 @@ def test_a_classmethod_hook_is_registered_again_and_its_patch_is_seen(
 ) -> None:
     assert register_one(ClassMethodHook()).emit(Hooks.on_query, "k") == [1]
     assert register_one(ClassMethodHook()).emit(Hooks.on_query, "k") == [1]
-    with mock.patch.object(ClassMethodHook, "on_query", classmethod(_patched_on_query)):
+    replacement: classmethod[Any, [str], int] = classmethod(_patched_on_query)
+    with mock.patch.object(ClassMethodHook, "on_query", replacement):
         assert register_one(ClassMethodHook()).emit(Hooks.on_query, "k") == [2]
 
 
