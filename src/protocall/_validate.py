@@ -61,9 +61,9 @@ class ClassPlan:
         "functions",
         "generic_lookup",
         "hooks",
+        "known",
         "near_misses",
         "shadowable",
-        "known",
         "simple",
         "snapshot",
     )
@@ -156,7 +156,7 @@ class Implementation(Protocol):
 
 
 def bind_known(table: HookTable, callback: object) -> ClassPlan | None:
-    """The usual registration: an instance of a class validated before, bound in C.
+    """The usual registration: an instance of a class validated before, checked in one pass.
 
     Returns the plan of its class, whose methods dispatch binds when it is built; or None when
     :func:`bind_callback` must decide: a class not seen yet or changed since, one whose hook
