@@ -29,6 +29,7 @@ __all__ = [
     "Contender",
     "Implementer",
     "Spec",
+    "case_namespace",
     "dispatch_contenders",
     "missing_peers",
     "scaling_contenders",
@@ -132,7 +133,8 @@ class Contender:
     counters: Sequence[Counting] = field(default_factory=tuple)
 
 
-def _namespace(**objects: object) -> dict[str, object]:
+def case_namespace(**objects: object) -> dict[str, object]:
+    """A case's namespace: the hook's arguments and ``objects``."""
     return {"loss": LOSS, "output": OUTPUT, **objects}
 
 
@@ -144,13 +146,13 @@ def protocall_contenders(callbacks: Sequence[Counting], tag: str) -> list[Conten
     unchecked = CallbackManager(None, callbacks)
     kw = "loss=loss, output=output"
     cases = [
-        Case(f"hand loop{tag}", f"for m in methods:\n    m({kw})", _namespace(methods=methods)),
-        Case(f"hand listcomp{tag}", f"[m({kw}) for m in methods]", _namespace(methods=methods)),
-        Case(f"call.hook{tag}", f"manager.call.on_train_batch_end({kw})", _namespace(manager=manager)),
-        Case(f"emit(Spec.hook){tag}", f"manager.emit(Spec.on_train_batch_end, {kw})", _namespace(manager=manager, Spec=Spec)),
-        Case(f"emit('hook'){tag}", f"manager.emit('on_train_batch_end', {kw})", _namespace(manager=manager)),
-        Case(f"unchecked emit('hook'){tag}", f"unchecked.emit('on_train_batch_end', {kw})", _namespace(unchecked=unchecked)),
-        Case(f"unchecked call.hook{tag}", f"unchecked.call.on_train_batch_end({kw})", _namespace(unchecked=unchecked)),
+        Case(f"hand loop{tag}", f"for m in methods:\n    m({kw})", case_namespace(methods=methods)),
+        Case(f"hand listcomp{tag}", f"[m({kw}) for m in methods]", case_namespace(methods=methods)),
+        Case(f"call.hook{tag}", f"manager.call.on_train_batch_end({kw})", case_namespace(manager=manager)),
+        Case(f"emit(Spec.hook){tag}", f"manager.emit(Spec.on_train_batch_end, {kw})", case_namespace(manager=manager, Spec=Spec)),
+        Case(f"emit('hook'){tag}", f"manager.emit('on_train_batch_end', {kw})", case_namespace(manager=manager)),
+        Case(f"unchecked emit('hook'){tag}", f"unchecked.emit('on_train_batch_end', {kw})", case_namespace(unchecked=unchecked)),
+        Case(f"unchecked call.hook{tag}", f"unchecked.call.on_train_batch_end({kw})", case_namespace(unchecked=unchecked)),
     ]
     return [Contender(case, implementers) for case in cases]
 
@@ -162,7 +164,7 @@ def fabric_contender(callbacks: Sequence[Counting], tag: str) -> Contender:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         fabric = Fabric(callbacks=list(callbacks), accelerator="cpu", devices=1)
-    case = Case(f"Fabric.call{tag}", "fabric.call('on_train_batch_end', loss=loss, output=output)", _namespace(fabric=fabric))
+    case = Case(f"Fabric.call{tag}", "fabric.call('on_train_batch_end', loss=loss, output=output)", case_namespace(fabric=fabric))
     return Contender(case, [cb for cb in callbacks if isinstance(cb, Implementer)])
 
 
@@ -199,7 +201,7 @@ def pluggy_contender(n: int, implementers: int, tag: str) -> Contender:
     pm.add_hookspecs(PluggySpec)
     for plugin in plugins:
         pm.register(plugin)
-    case = Case(f"pluggy{tag}", "pm.hook.on_train_batch_end(loss=loss, output=output)", _namespace(pm=pm))
+    case = Case(f"pluggy{tag}", "pm.hook.on_train_batch_end(loss=loss, output=output)", case_namespace(pm=pm))
     return Contender(case, [p for p in plugins if isinstance(p, PluggyImplementer)])
 
 
@@ -220,8 +222,8 @@ def psygnal_contenders(implementers: int, tag: str) -> list[Contender]:
     for slot in slots:
         signal.connect(slot.on_train_batch_end)
     return [
-        Contender(Case(f"psygnal emit{tag}", "signal.emit(loss, output)", _namespace(signal=signal)), slots),
-        Contender(Case(f"psygnal emit_fast{tag}", "signal.emit_fast(loss, output)", _namespace(signal=signal)), slots),
+        Contender(Case(f"psygnal emit{tag}", "signal.emit(loss, output)", case_namespace(signal=signal)), slots),
+        Contender(Case(f"psygnal emit_fast{tag}", "signal.emit_fast(loss, output)", case_namespace(signal=signal)), slots),
     ]
 
 
@@ -237,7 +239,7 @@ def blinker_contender(implementers: int, tag: str) -> Contender:
     signal = blinker.Signal()
     for receiver in receivers:
         signal.connect(receiver.on_train_batch_end)
-    case = Case(f"blinker send{tag}", "signal.send(sender, loss=loss, output=output)", _namespace(signal=signal, sender=object()))
+    case = Case(f"blinker send{tag}", "signal.send(sender, loss=loss, output=output)", case_namespace(signal=signal, sender=object()))
     return Contender(case, receivers)
 
 

@@ -31,6 +31,7 @@ from typing import Any, Final
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _contenders import PEERS, dispatch_contenders, missing_peers, scaling_contenders, verify  # noqa: E402
+from _floor import FLOOR_SIZES, floor_contenders  # noqa: E402
 from _harness import Series, Settings, paired, run_oneshots, run_rounds, summary  # noqa: E402
 from _imports import ImportRow, import_rows  # noqa: E402
 from _registration import MemoryRow, memory_rows, registration_cases  # noqa: E402
@@ -160,6 +161,26 @@ def measure_dispatch(mode: Mode, peers: Sequence[str]) -> dict[int, dict[str, di
     return results
 
 
+def measure_floor(mode: Mode, peers: Sequence[str]) -> dict[int, dict[str, dict[str, float]]]:
+    """Per N of ``FLOOR_SIZES``: the by-argument styles and their floors, paired to the hand loop.
+
+    The floor of emit is, per round, the faster of its two ways (unpack per call, repack once).
+    """
+    results: dict[int, dict[str, dict[str, float]]] = {}
+    for n in FLOOR_SIZES:
+        contenders = floor_contenders(n, peers)
+        verify(contenders)
+        series = run_rounds([c.case for c in contenders], mode.dispatch)
+        tag = f" /{n}"
+        rows = {c.case.name.removesuffix(tag): _ratio(paired(series, c.case.name, HAND + tag)) for c in contenders}
+        best = [min(a, b) for a, b in zip(paired(series, f"emit floor: unpack per call{tag}", HAND + tag), paired(series, f"emit floor: repack once{tag}", HAND + tag))]
+        rows["emit floor (the faster way)"] = _ratio(best)
+        del rows[HAND]
+        results[n] = rows
+        print(f"  floor N={n}: {len(contenders)} contenders x {mode.dispatch.rounds} rounds", file=sys.stderr)
+    return results
+
+
 def measure_scaling(mode: Mode, peers: Sequence[str]) -> dict[str, dict[str, Any]]:
     """Per contender: time at 1 among 1, 64, 1024, and paired ratios of each to 1 among 1."""
     contenders = [c for n in SCALING for c in scaling_contenders(n, peers)]
@@ -217,6 +238,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     print("Times are per dispatch, net of the timing loop; ratios are medians of per-round paired ratios [quartiles].")
 
     dispatch = measure_dispatch(mode, peers)
+    floor = measure_floor(mode, peers)
     scaling = measure_scaling(mode, peers)
     registration, registration_ratios = measure_registration(mode, peers)
     modules = ["protocall", *(m for m in ("pluggy", "blinker", "psygnal") if m in peers)]
@@ -224,6 +246,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     memory = memory_rows(peers, mode.memory_count)
 
     _print_dispatch(dispatch)
+    _print_floor(floor)
     _print_scaling(scaling)
     _print_registration(registration, registration_ratios)
     _print_imports(imports)
@@ -239,6 +262,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "machine": machine,
             "skipped_peers": absent,
             "dispatch": {str(n): rows for n, rows in dispatch.items()},
+            "floor": {str(n): rows for n, rows in floor.items()},
             "scaling": scaling,
             "registration": {name: {"median_s": registration.median(name)} for name in registration.times},
             "registration_vs_psygnal": registration_ratios,
@@ -262,6 +286,13 @@ def _print_dispatch(dispatch: Mapping[int, Mapping[str, Mapping[str, Any]]]) -> 
     emits = [n for n in names if "vs_listcomp" in dispatch[SIZES[0]][n] and n != LISTCOMP]
     rows = [[name, *(_show_ratio(dispatch[n][name]["vs_listcomp"]) for n in dispatch)] for name in emits]
     _table("Emit: paired ratio to a hand-written list comprehension", header, rows)
+
+
+def _print_floor(floor: Mapping[int, Mapping[str, Mapping[str, float]]]) -> None:
+    header = ["contender (paired ratio to the hand loop)", *(f"N={n}" for n in floor)]
+    names = list(next(iter(floor.values())))
+    rows = [[name, *(_show_ratio(floor[n][name]) for n in floor)] for name in names]
+    _table("Floor: the least a Python function taking *args/**kwargs can do (see _floor.py)", header, rows)
 
 
 def _print_scaling(scaling: Mapping[str, Mapping[str, Mapping[str, Any]]]) -> None:

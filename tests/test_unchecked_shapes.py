@@ -1,8 +1,10 @@
 """The unchecked manager's per-call-shape dispatchers forward every call exactly as given.
 
-With two or more implementers, an unchecked manager generates one dispatcher per call shape
-(positional count, keyword names). These tests pin that the shapes change nothing observable:
-arguments, order, results, notes, odd keyword names, and more shapes than it remembers.
+With a few implementers, an unchecked manager's dispatcher passes ``*args, **kwargs`` on to
+each; with more (four, ``_KEYED_FROM``), it generates one dispatcher per call shape (positional
+count, keyword names). These tests run both ways and pin that the shapes change nothing
+observable: arguments, order, results, notes, odd keyword names, and more shapes than it
+remembers.
 """
 
 from __future__ import annotations
@@ -24,9 +26,18 @@ class Recorder:
         return self.label
 
 
-def make() -> tuple[CallbackManager[Any], list[tuple[str, tuple[object, ...], dict[str, object]]]]:
-    log: list[tuple[str, tuple[object, ...], dict[str, object]]] = []
-    return CallbackManager(None, [Recorder("a", log), Recorder("b", log)]), log
+Log = list[tuple[str, tuple[object, ...], dict[str, object]]]
+
+
+@pytest.fixture(params=[2, 5], ids=["2 implementers", "5 implementers (keyed)"])
+def labels(request: pytest.FixtureRequest) -> list[str]:
+    count: int = request.param
+    return [chr(ord("a") + i) for i in range(count)]
+
+
+def make(labels: list[str]) -> tuple[CallbackManager[Any], Log]:
+    log: Log = []
+    return CallbackManager(None, [Recorder(label, log) for label in labels]), log
 
 
 @pytest.mark.parametrize(
@@ -41,22 +52,21 @@ def make() -> tuple[CallbackManager[Any], list[tuple[str, tuple[object, ...], di
     ],
 )
 def test_every_call_shape_reaches_each_implementer_unchanged(
-    args: tuple[object, ...], kwargs: dict[str, object]
+    labels: list[str], args: tuple[object, ...], kwargs: dict[str, object]
 ) -> None:
-    manager, log = make()
-    assert manager.emit("on_event", *args, **kwargs) == ["a", "b"]
+    manager, log = make(labels)
+    assert manager.emit("on_event", *args, **kwargs) == labels
     manager.call.on_event(*args, **kwargs)
-    assert log == [("a", args, kwargs), ("b", args, kwargs)] * 2
+    assert log == [(label, args, kwargs) for label in labels] * 2
 
 
-def test_more_shapes_than_it_remembers_still_dispatch_correctly() -> None:
-    manager, log = make()
+def test_more_shapes_than_it_remembers_still_dispatch_correctly(labels: list[str]) -> None:
+    manager, log = make(labels)
     for count in range(40):
         kwargs: dict[str, object] = {f"k{count}": count}
         manager.call.on_event(*range(count % 3), **kwargs)
-        assert log[-2:] == [
-            ("a", tuple(range(count % 3)), kwargs),
-            ("b", tuple(range(count % 3)), kwargs),
+        assert log[-len(labels) :] == [
+            (label, tuple(range(count % 3)), kwargs) for label in labels
         ]
 
 
@@ -65,12 +75,14 @@ class Boom:
         raise ValueError("boom")
 
 
-def test_an_exception_names_the_implementer_whatever_the_shape() -> None:
-    log: list[tuple[str, tuple[object, ...], dict[str, object]]] = []
-    manager = CallbackManager(None, [Recorder("a", log), Boom()])
+def test_an_exception_names_the_implementer_whatever_the_shape(labels: list[str]) -> None:
+    log: Log = []
+    callbacks: list[object] = [Recorder(label, log) for label in labels]
+    manager = CallbackManager(None, [*callbacks, Boom()])
     with pytest.raises(ValueError, match="boom") as caught:
         manager.call.on_event(1, flag=True)
+    count = len(labels) + 1
     assert caught.value.__notes__ == [
-        "protocall: raised by callback Boom (implementer 2 of 2) in hook 'on_event'"
+        f"protocall: raised by callback Boom (implementer {count} of {count}) in hook 'on_event'"
     ]
-    assert log == [("a", (1,), {"flag": True})]
+    assert log == [(label, (1,), {"flag": True}) for label in labels]

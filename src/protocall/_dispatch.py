@@ -169,7 +169,11 @@ def build_dispatcher(
     if concurrent:
         adapted = [_adapted(t) for t in targets]
         dispatcher = _concurrent_dispatcher(mode, adapted, fail, recovery)
-    elif recovery is None and shape.exact and len(targets) <= STRAIGHT_LINE_LIMIT:
+    elif (
+        recovery is None
+        and (shape.exact or not any(t.dropped for t in targets))  # else adapters drop keywords
+        and len(targets) <= STRAIGHT_LINE_LIMIT
+    ):
         arguments = tuple(shape.arguments(t.dropped) for t in targets)
         factory = _factory(mode, shape.parameters, arguments, is_async, "straight")
         dispatcher = factory(fail, *(t.method for t in targets))

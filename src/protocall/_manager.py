@@ -77,6 +77,14 @@ implementation is None on an unchecked manager, where methods are looked up by n
 """
 
 
+_KEYED_FROM: Final = 4
+"""Unchecked dispatch: from this many implementers on, one exact dispatcher per call shape.
+
+Below it, unpacking ``**kwargs`` once per implementer costs less than the keyed entry's extra
+frame and shape lookup. Measured against a hand loop (timeit, CPython 3.11): unpacking 3.1x and
+keyed 4.1x at 2 implementers; 2.85x and 2.73x at 4; 2.95x and 1.96x at 8.
+"""
+
 _Pairs = tuple[tuple[object, Target], ...]
 """A hook's implementers in call order: (callback, how to call it)."""
 
@@ -419,7 +427,7 @@ class CallbackManager(Generic[T]):
         policy = recovery(self._errors, repr(name), name, callbacks, not_a_result=_SKIPPED)
         # With several implementers, one exact dispatcher per call shape beats unpacking the
         # keywords once per implementer; it costs one more frame (and a lookup) per call.
-        keyed = policy is None and len(pairs) >= 2
+        keyed = policy is None and len(pairs) >= _KEYED_FROM
         targets = [
             target
             if callable(target.method)

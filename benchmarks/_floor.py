@@ -1,0 +1,95 @@
+"""The interpreter's floor under protocall's by-argument dispatch styles.
+
+``manager.emit(hook, /, *args, **kwargs)`` and the unchecked manager's ``call.<hook>(*args,
+**kwargs)`` take their arguments as ``*args``/``**kwargs``, because the hook (or, unchecked, the
+hook's parameters) is only known at run time. So whatever such a function does next, CPython has
+packed the keywords into a dict, and must unpack them again to call an implementer: either once
+into a generated function with the hook's exact parameters (what protocall does), or once per
+implementer. The contenders here are the least a pure-Python function with the same signature
+can do, each way, without validation, error policies or the hook lookup's fallbacks. If the
+faster of the two is still slower than a peer, no Python-level implementation of that
+signature can beat the peer: the interpreter itself prevents it.
+
+psygnal's ``emit_fast`` is compiled with mypyc, takes positional arguments only and returns no
+results, so it pays none of this.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from types import SimpleNamespace
+from typing import Any
+
+from _contenders import (
+    Contender,
+    Implementer,
+    Spec,
+    case_namespace,
+    half,
+    population,
+    protocall_contenders,
+    psygnal_contenders,
+)
+from _harness import Case
+
+__all__ = ["FLOOR_SIZES", "floor_contenders"]
+
+FLOOR_SIZES = (1, 4)
+"""The sizes at which a by-argument style loses to a peer."""
+
+
+def _straight_line(methods: Sequence[Callable[..., Any]], *, collect: bool) -> Callable[..., Any]:
+    """``def f(*args, **kwargs)`` calling each method with them once, in one straight line."""
+    calls = [f"_m{i}(*args, **kwargs)" for i in range(len(methods))]
+    body = f"return [{', '.join(calls)}]" if collect else "; ".join(calls)
+    scope: dict[str, Any] = {f"_m{i}": m for i, m in enumerate(methods)}
+    exec(f"def f(*args, **kwargs):\n    {body}\n", scope)  # noqa: S102
+    function: Callable[..., Any] = scope["f"]
+    return function
+
+
+def _exact(methods: Sequence[Callable[..., Any]]) -> Callable[..., list[Any]]:
+    """The hook's own parameters and one keyword call per method: protocall's generated shape."""
+    calls = ", ".join(f"_m{i}(loss=loss, output=output)" for i in range(len(methods)))
+    scope: dict[str, Any] = {f"_m{i}": m for i, m in enumerate(methods)}
+    exec(f"def f(*, loss, output):\n    return [{calls}]\n", scope)  # noqa: S102
+    function: Callable[..., list[Any]] = scope["f"]
+    return function
+
+
+def floor_contenders(n: int, peers: Sequence[str]) -> list[Contender]:
+    """At ``n`` callbacks: the hand loop, protocall's by-argument styles, their floors, the peer."""
+    k = half(n)
+    callbacks = population(n, k)
+    tag = f" /{n}"
+    keep = ("hand loop", "emit(Spec.hook)", "unchecked call.hook")
+    ours = [c for c in protocall_contenders(callbacks, tag) if c.case.name.removesuffix(tag) in keep]
+    implementers = [cb for cb in callbacks if isinstance(cb, Implementer)]
+    methods = [cb.on_train_batch_end for cb in implementers]
+    hook = Spec.on_train_batch_end
+
+    def emit_unpacking(hook: object, /, *args: Any, **kwargs: Any) -> list[Any]:
+        return unpacking[hook](*args, **kwargs)  # type: ignore[no-any-return]
+
+    def emit_repacking(hook: object, /, *args: Any, **kwargs: Any) -> list[Any]:
+        return repacking[hook](*args, **kwargs)  # type: ignore[no-any-return]
+
+    unpacking = {hook: _straight_line(methods, collect=True)}
+    repacking = {hook: _exact(methods)}
+    floor = SimpleNamespace(
+        emit_unpacking=emit_unpacking,
+        emit_repacking=emit_repacking,
+        call=SimpleNamespace(on_train_batch_end=_straight_line(methods, collect=False)),
+    )
+    kw = "loss=loss, output=output"
+    floors = [
+        Case(f"emit floor: unpack per call{tag}", f"floor.emit_unpacking(Spec.on_train_batch_end, {kw})"),
+        Case(f"emit floor: repack once{tag}", f"floor.emit_repacking(Spec.on_train_batch_end, {kw})"),
+        Case(f"unchecked call floor{tag}", f"floor.call.on_train_batch_end({kw})"),
+    ]
+    contenders = ours + [
+        Contender(Case(case.name, case.stmt, case_namespace(floor=floor, Spec=Spec)), implementers) for case in floors
+    ]
+    if "psygnal" in peers:
+        contenders += [c for c in psygnal_contenders(k, tag) if "emit_fast" in c.case.name]
+    return contenders
