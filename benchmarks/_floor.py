@@ -38,13 +38,21 @@ FLOOR_SIZES = (1, 4)
 """The sizes at which a by-argument style loses to a peer."""
 
 
-def _straight_line(methods: Sequence[Callable[..., Any]], *, collect: bool) -> Callable[..., Any]:
+def _straight_call(methods: Sequence[Callable[..., Any]]) -> Callable[..., None]:
     """``def f(*args, **kwargs)`` calling each method with them once, in one straight line."""
-    calls = [f"_m{i}(*args, **kwargs)" for i in range(len(methods))]
-    body = f"return [{', '.join(calls)}]" if collect else "; ".join(calls)
+    calls = "; ".join(f"_m{i}(*args, **kwargs)" for i in range(len(methods)))
     scope: dict[str, Any] = {f"_m{i}": m for i, m in enumerate(methods)}
-    exec(f"def f(*args, **kwargs):\n    {body}\n", scope)  # noqa: S102
-    function: Callable[..., Any] = scope["f"]
+    exec(f"def f(*args, **kwargs):\n    {calls}\n", scope)  # noqa: S102
+    function: Callable[..., None] = scope["f"]
+    return function
+
+
+def _unpacking_emit(table: dict[object, Sequence[Callable[..., Any]]], n: int) -> Callable[..., list[Any]]:
+    """``def emit(hook, /, *args, **kwargs)``: look the hook's methods up, call each with them."""
+    calls = ", ".join(f"_ms[{i}](*args, **kwargs)" for i in range(n))
+    scope: dict[str, Any] = {"_table": table}
+    exec(f"def emit(hook, /, *args, **kwargs):\n    _ms = _table[hook]\n    return [{calls}]\n", scope)  # noqa: S102
+    function: Callable[..., list[Any]] = scope["emit"]
     return function
 
 
@@ -68,18 +76,14 @@ def floor_contenders(n: int, peers: Sequence[str]) -> list[Contender]:
     methods = [cb.on_train_batch_end for cb in implementers]
     hook = Spec.on_train_batch_end
 
-    def emit_unpacking(hook: object, /, *args: Any, **kwargs: Any) -> list[Any]:
-        return unpacking[hook](*args, **kwargs)  # type: ignore[no-any-return]
-
     def emit_repacking(hook: object, /, *args: Any, **kwargs: Any) -> list[Any]:
         return repacking[hook](*args, **kwargs)  # type: ignore[no-any-return]
 
-    unpacking = {hook: _straight_line(methods, collect=True)}
     repacking = {hook: _exact(methods)}
     floor = SimpleNamespace(
-        emit_unpacking=emit_unpacking,
+        emit_unpacking=_unpacking_emit({hook: methods}, len(methods)),
         emit_repacking=emit_repacking,
-        call=SimpleNamespace(on_train_batch_end=_straight_line(methods, collect=False)),
+        call=SimpleNamespace(on_train_batch_end=_straight_call(methods)),
     )
     kw = "loss=loss, output=output"
     floors = [

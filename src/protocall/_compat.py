@@ -8,8 +8,12 @@ it costs more than the rest of protocall).
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
 
-__all__ = ["defined_as_protocol", "is_protocol", "protocol_members"]
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+__all__ = ["declares_protocol", "defined_as_protocol", "is_protocol", "protocol_members"]
 
 
 def is_protocol(cls: type) -> bool:
@@ -40,4 +44,9 @@ def defined_as_protocol(cls: type) -> bool:
     ``Protocol.__init_subclass__`` records the answer in each class's own namespace, so this is a
     dictionary lookup (``typing.Protocol`` itself counts as one).
     """
-    return bool(vars(cls).get("_is_protocol", False))
+    return declares_protocol(vars(cls))
+
+
+def declares_protocol(namespace: Mapping[str, object]) -> bool:
+    """:func:`defined_as_protocol` for a class whose namespace is already at hand."""
+    return bool(namespace.get("_is_protocol", False))

@@ -14,7 +14,7 @@ caller may pass it by keyword), a missing parameter fails, an extra required par
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from types import FunctionType
+from types import CodeType, FunctionType
 from typing import TYPE_CHECKING, Any, Final
 
 if TYPE_CHECKING:
@@ -263,15 +263,23 @@ class Mirror:
     to the same parameter, so the placeholder calls need not be tried.
     """
 
-    __slots__ = ("keyword_defaults", "layout", "positional_defaults")
+    __slots__ = (
+        "argcount",
+        "flags",
+        "keyword_defaults",
+        "kwonlyargcount",
+        "names",
+        "posonlyargcount",
+        "positional_defaults",
+    )
 
-    def __init__(
-        self,
-        layout: tuple[object, ...],
-        positional_defaults: int,
-        keyword_defaults: frozenset[str],
-    ) -> None:
-        self.layout: Final = layout
+    def __init__(self, code: CodeType, positional_defaults: int, keyword_defaults: frozenset[str]):
+        self.argcount: Final = code.co_argcount
+        self.posonlyargcount: Final = code.co_posonlyargcount
+        self.kwonlyargcount: Final = code.co_kwonlyargcount
+        self.names: Final = code.co_varnames[1 : code.co_argcount + code.co_kwonlyargcount]
+        """The parameter names after ``self``."""
+        self.flags: Final = code.co_flags & _SHAPE_FLAGS
         self.positional_defaults: Final = positional_defaults
         self.keyword_defaults: Final = keyword_defaults
 
@@ -283,22 +291,30 @@ class Mirror:
         code = function.__code__
         if code.co_argcount == 0:
             return None
-        named = code.co_argcount + code.co_kwonlyargcount
-        layout = (
-            code.co_argcount,
-            code.co_posonlyargcount,
-            code.co_kwonlyargcount,
-            code.co_varnames[1:named],
-            code.co_flags & _SHAPE_FLAGS,
-        )
         return cls(
-            layout, len(function.__defaults__ or ()), frozenset(function.__kwdefaults__ or ())
+            code, len(function.__defaults__ or ()), frozenset(function.__kwdefaults__ or ())
         )
 
-    def covers(self, hook: Mirror) -> bool:
-        """Does a function of this layout accept every call of ``hook``'s, binding alike?"""
-        return (
-            self.layout == hook.layout
-            and self.positional_defaults >= hook.positional_defaults
-            and self.keyword_defaults >= hook.keyword_defaults
-        )
+    def mirrored_by(self, function: FunctionType) -> bool:
+        """Does ``function``, of this layout (or one with more defaults), accept every call of
+        the hook this mirrors, binding alike? Read straight from its code: it runs per method."""
+        if function.__dict__:
+            return False
+        code = function.__code__
+        if (
+            code.co_argcount != self.argcount
+            or code.co_posonlyargcount != self.posonlyargcount
+            or code.co_kwonlyargcount != self.kwonlyargcount
+            or code.co_flags & _SHAPE_FLAGS != self.flags
+            or code.co_varnames[1 : self.argcount + self.kwonlyargcount] != self.names
+        ):
+            return False
+        defaults = function.__defaults__
+        if self.positional_defaults and (
+            defaults is None or len(defaults) < self.positional_defaults
+        ):
+            return False
+        if self.keyword_defaults:
+            keyword_defaults = function.__kwdefaults__
+            return keyword_defaults is not None and keyword_defaults.keys() >= self.keyword_defaults
+        return True

@@ -17,10 +17,9 @@ from collections.abc import Callable, Mapping
 from types import FunctionType, MethodType
 from typing import TYPE_CHECKING, Any, Final, Protocol
 
-from ._compat import defined_as_protocol
+from ._compat import declares_protocol, defined_as_protocol
 from ._errors import HookNameWarning, RegistrationError, closest_names
 from ._signatures import (
-    Mirror,
     dropped_keywords,
     first_rejected_call,
     inconsistent_parameter,
@@ -353,33 +352,53 @@ def _class_lookup(cls: type, name: str) -> object:
         return _UNSTABLE
 
 
-def _resolve(cls: type, names: frozenset[str]) -> dict[str, tuple[type, object]]:
-    """Per hook name the class has: the class of the MRO that defines it, and the raw value."""
-    found: dict[str, tuple[type, object]] = {}
-    for klass in cls.__mro__:
-        if klass is not object:
+class _ClassReading:
+    """What one walk over a class's MRO (``object`` aside) tells registration."""
+
+    __slots__ = ("found", "generic_lookup", "instance_dict", "protocols", "public")
+
+    def __init__(self, cls: type, names: frozenset[str]) -> None:
+        self.found: Final[dict[str, tuple[type, object]]] = {}
+        """Per hook name the class has: the class of the MRO that defines it, and the raw value."""
+        self.protocols: Final[set[type]] = set()
+        """The classes of the MRO declared as Protocols."""
+        self.public: Final[set[str]] = set()
+        """Public names, not hook names, of the classes that are not Protocols."""
+        self.instance_dict = False
+        """Instances have a ``__dict__``."""
+        self.generic_lookup = False
+        """A class of the MRO defines ``__getattribute__``."""
+        for klass in cls.__mro__:
+            if klass is object:
+                continue
             namespace = vars(klass)
             for name in namespace.keys() & names:
-                found.setdefault(name, (klass, namespace[name]))
-    return found
+                self.found.setdefault(name, (klass, namespace[name]))
+            self.instance_dict = self.instance_dict or "__dict__" in namespace
+            self.generic_lookup = self.generic_lookup or "__getattribute__" in namespace
+            if declares_protocol(namespace):
+                self.protocols.add(klass)
+            else:
+                self.public.update(n for n in namespace if not n.startswith("_"))
+        self.public.difference_update(names)
 
 
 def _make_plan(table: HookTable, cls: type) -> ClassPlan:
-    found = _resolve(cls, table.names)
+    reading = _ClassReading(cls, table.names)
+    found = reading.found
     snapshot = Snapshot(cls, found)
     functions: list[tuple[str, FunctionType]] = []
     dropped: dict[str, frozenset[str]] = {}
     dynamic: set[str] = set()
     errors: dict[str, str] = {}
-    has_instance_dict = _instances_have_dict(cls)
-    shadowable: set[str] = set(table.names) if has_instance_dict else set()
+    shadowable: set[str] = set(table.names) if reading.instance_dict else set()
     for name, hook in table.hooks.items():
         owner, raw = found.get(name, (None, None))
-        if owner is None or raw is None or defined_as_protocol(owner):
+        if owner is None or raw is None or owner in reading.protocols:
             continue  # absent, opted out with None, or a Protocol's own (default) method
         if isinstance(raw, FunctionType):
             mirror = hook.mirror
-            if mirror is not None and (own := Mirror.of(raw)) is not None and own.covers(mirror):
+            if mirror is not None and mirror.mirrored_by(raw):
                 functions.append((name, raw))  # the hook's own parameters: nothing to try
                 continue
             problem, drops = _check_function(raw, hook, cls, f"{cls.__qualname__}.{name}")
@@ -407,9 +426,9 @@ def _make_plan(table: HookTable, cls: type) -> ClassPlan:
         dynamic=frozenset(dynamic),
         errors=errors,
         shadowable=frozenset(shadowable),
-        near_misses=_near_misses(table, cls),
+        near_misses=_near_misses(table, cls, reading.public) if reading.public else (),
         snapshot=snapshot,
-        generic_lookup=any("__getattribute__" in vars(k) for k in cls.__mro__ if k is not object),
+        generic_lookup=reading.generic_lookup,
     )
 
 
@@ -420,10 +439,6 @@ def _class_attribute(cls: type, name: str) -> tuple[type | None, object]:
         if name in namespace:
             return klass, namespace[name]
     return None, _MISSING
-
-
-def _instances_have_dict(cls: type) -> bool:
-    return any("__dict__" in vars(klass) for klass in cls.__mro__ if klass is not object)
 
 
 def _is_descriptor(value: object) -> bool:
@@ -528,15 +543,11 @@ def _is_async(value: object) -> bool:
     return call is not None and inspect.iscoroutinefunction(call)
 
 
-def _near_misses(table: HookTable, cls: type) -> tuple[tuple[str, str], ...]:
+def _near_misses(
+    table: HookTable, cls: type, public: set[str]
+) -> tuple[tuple[str, str], ...]:
+    """(method, hook) pairs among the ``public`` names of ``cls`` that look like a typo."""
     found: list[tuple[str, str]] = []
-    public = {
-        name
-        for klass in cls.__mro__
-        if klass is not object and not defined_as_protocol(klass)
-        for name in vars(klass)
-        if not name.startswith("_") and name not in table.names
-    }
     for name in sorted(public):
         _, value = _class_attribute(cls, name)
         if not (callable(value) or isinstance(value, (staticmethod, classmethod))):
