@@ -252,6 +252,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     _print_imports(imports)
     _print_memory(memory)
     targets = _targets(dispatch, scaling, registration, registration_ratios, imports, absent)
+    targets += _floor_targets(floor)
     _table("Targets (informational)", ["target", "measured", "verdict"], [[t.name, t.measured, t.verdict] for t in targets], left=3)
     elapsed = time.perf_counter() - started
     print(f"\nCommand: python benchmarks/bench.py{' --quick' if args.quick else ''} ({elapsed:.0f} s)")
@@ -372,6 +373,22 @@ def _targets(
         targets.append(Target("import protocall no slower than import blinker", f"{ours:.1f} ms vs {theirs:.1f} ms", _verdict(ours <= theirs)))
     else:
         targets.append(Target("import protocall no slower than import blinker", "blinker not installed", "SKIP"))
+    return targets
+
+
+def _floor_targets(floor: Mapping[int, Mapping[str, Mapping[str, float]]]) -> list[Target]:
+    """Where a by-argument style misses a peer: is it at the floor, and is the floor too slow?"""
+    targets: list[Target] = []
+    for style, floor_name in (("emit(Spec.hook)", "emit floor (the faster way)"), ("unchecked call.hook", "unchecked call floor")):
+        over = [floor[n][style]["median"] / floor[n][floor_name]["median"] for n in floor]
+        shown = ", ".join(f"N={n}: {r:.2f}x" for n, r in zip(floor, over))
+        targets.append(Target(f"{style} within 10% of its floor at N <= {max(floor)}", shown, _verdict(max(over) <= 1.1)))
+        peer = "psygnal emit_fast"
+        if peer in floor[min(floor)]:
+            slower = [floor[n][floor_name]["median"] / floor[n][peer]["median"] for n in floor]
+            shown = ", ".join(f"N={n}: {r:.2f}x" for n, r in zip(floor, slower))
+            prevented = min(slower) > 1
+            targets.append(Target(f"{floor_name.split(' (')[0]} slower than {peer}: the interpreter prevents the peer target", shown, "YES" if prevented else "NO"))
     return targets
 
 
