@@ -1,0 +1,137 @@
+"""Property: the per-class cache never changes what registration decides.
+
+Registration validates a class once per (class, spec) and keeps the result; later instances
+take a fast path that only checks the class has not changed since (``Snapshot``). Hypothesis
+patches a small class hierarchy at random between registrations (methods added, replaced, deleted,
+set to None, a non-hook attribute added, bases swapped, a method given a signature the hook
+cannot call) and, after every step, registers a new instance twice: through the cache, and
+with the cache emptied. Both must implement the same hooks, dispatch to the same functions, or
+refuse with the same message.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Generator
+from contextlib import contextmanager
+from typing import Protocol
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from protocall import CallbackManager, RegistrationError
+from protocall._spec import hook_table
+
+HOOKS = ("on_a", "on_b", "on_c")
+
+
+class Spec(Protocol):
+    def on_a(self) -> object: ...
+
+    def on_b(self) -> object: ...
+
+    def on_c(self) -> object: ...
+
+
+class Tokens:
+    """Hands out functions that return a token of their own, so results name the function."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def method(self, *, accepts_the_call: bool = True) -> Callable[..., object]:
+        self.count += 1
+        token = f"f{self.count}"
+        if accepts_the_call:
+
+            def method(self: object) -> object:
+                return token
+
+            return method
+
+        def refuses(self: object, required: int) -> object:  # the hook passes no argument
+            return token
+
+        return refuses
+
+
+def base_on_a(self: object) -> object:
+    return "base"
+
+
+def hierarchy() -> dict[str, type]:
+    """Two bases, a class derived from the first, and one derived from the Protocol too."""
+    base: type = type("Base", (), {"on_a": base_on_a})
+    other: type = type("Other", (), {})
+    derived: type = type("Derived", (base,), {})
+    typed: type = type("Typed", (derived, Spec), {})
+    return {"Base": base, "Other": other, "Derived": derived, "Typed": typed}
+
+
+Step = tuple[str, str, str]
+"""(what, class name, hook name)."""
+
+steps = st.tuples(
+    st.sampled_from(["set", "refusing", "delete", "none", "extra", "rebase"]),
+    st.sampled_from(["Base", "Other", "Derived", "Typed"]),
+    st.sampled_from(HOOKS),
+)
+
+
+def apply(step: Step, classes: dict[str, type], tokens: Tokens) -> None:
+    what, name, hook = step
+    cls = classes[name]
+    if what == "set":
+        setattr(cls, hook, tokens.method())
+    elif what == "refusing":
+        setattr(cls, hook, tokens.method(accepts_the_call=False))
+    elif what == "delete" and hook in vars(cls):
+        delattr(cls, hook)
+    elif what == "none":
+        setattr(cls, hook, None)
+    elif what == "extra":
+        tokens.count += 1
+        setattr(cls, f"helper_{tokens.count}", tokens.count)
+    elif what == "rebase" and name == "Derived":
+        base, other = classes["Base"], classes["Other"]
+        cls.__bases__ = (other,) if cls.__bases__ == (base,) else (base,)
+
+
+def outcome(cls: type) -> object:
+    """What registering a new instance of ``cls`` decides: its hooks and results, or the refusal."""
+    callback = cls()
+    manager = CallbackManager(Spec)
+    try:
+        manager.register(callback)
+    except RegistrationError as error:
+        return ("refused", str(error))
+    return (
+        manager.hooks_of(callback),
+        tuple(tuple(manager.emit(hook)) for hook in HOOKS),
+    )
+
+
+@contextmanager
+def empty_cache() -> Generator[None]:
+    plans = hook_table(Spec).class_plans
+    kept = dict(plans)
+    plans.clear()
+    try:
+        yield
+    finally:
+        plans.clear()
+        plans.update(kept)
+
+
+@given(st.lists(steps, max_size=25))
+def test_the_cached_decision_is_the_decision_made_from_scratch(sequence: list[Step]) -> None:
+    classes = hierarchy()
+    tokens = Tokens()
+    for cls in classes.values():
+        outcome(cls)  # every class is known from the start
+    for step in sequence:
+        apply(step, classes, tokens)
+        for cls in classes.values():
+            cached = outcome(cls)
+            with empty_cache():
+                fresh = outcome(cls)
+            assert cached == fresh, f"{cls.__name__} after {step}"
