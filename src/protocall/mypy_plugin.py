@@ -46,10 +46,12 @@ An unchecked manager (``CallbackManager(None)``, a ``CallbackManager[Any]``) and
 spec is still a type variable are left alone: nothing is known about their hooks. So are
 callbacks whose static type says nothing (``Any``, ``object``, a type variable).
 
-Limitation: the constructor is overloaded, and the plugin reports through mypy's second check
-of the closest overload. With a bare string literal ``errors="collect"`` mypy finds no closest
-overload (it compares ``str`` with the ``Literal`` policy), so a bad item of that call shows as
-mypy's ``call-overload`` error instead of the plugin's; the line is an error all the same.
+The constructor is overloaded, and the plugin reports through mypy's second check of the
+closest overload. To find it, mypy compares each argument's type as inferred without context,
+so a bare string literal (``errors="collect"``) is a ``str`` to it, unlike the ``Literal``
+policy; a signature hook therefore widens the ``errors`` parameter with ``str`` for a call whose
+literal is a valid policy, which is then found closest, and the plugin's message is shown (not
+mypy's ``call-overload``). A literal that is not a policy is left to mypy to report.
 
 Each message names the callback class, the hook and the fix. Every code can be silenced on its
 own, e.g. ``# type: ignore[protocall-no-hook]``. Supported: mypy 1.11 and later (tested with the
@@ -73,12 +75,26 @@ from mypy.nodes import (
     ListExpr,
     RefExpr,
     StarExpr,
+    StrExpr,
     TupleExpr,
     TypeInfo,
 )
 from mypy.options import Options
-from mypy.plugin import FunctionContext, MethodContext, Plugin, ReportConfigContext
-from mypy.types import Instance, Type, get_proper_type
+from mypy.plugin import (
+    FunctionContext,
+    FunctionSigContext,
+    MethodContext,
+    Plugin,
+    ReportConfigContext,
+)
+from mypy.types import (
+    FunctionLike,
+    Instance,
+    LiteralType,
+    Type,
+    UnionType,
+    get_proper_type,
+)
 
 from . import __version__ as _package_version
 from ._mypy_callbacks import check_callback
@@ -101,6 +117,7 @@ __version__: Final = _package_version
 """mypy keys its incremental cache on the plugin module's ``__version__`` and source hash."""
 
 _CALLBACKS_PARAMETER: Final = "callbacks"
+_ERRORS_PARAMETER: Final = "errors"
 _PRIORITIZED_FULLNAME: Final = "protocall._manager.Prioritized"
 _PRIORITIZED_CALLBACK: Final = "callback"
 
@@ -137,6 +154,13 @@ class ProtocallPlugin(Plugin):
     def get_function_hook(self, fullname: str) -> Callable[[FunctionContext], Type] | None:
         """The constructor call ``CallbackManager(Spec, [...])`` is a function hook on the class."""
         return _check_constructor if self._is_manager(fullname) else None
+
+    def get_function_signature_hook(
+        self, fullname: str
+    ) -> Callable[[FunctionSigContext], FunctionLike] | None:
+        """The constructor's signature: a literal policy is let through the search for the
+        closest overload (see :func:`_literal_policy_as_str`)."""
+        return _literal_policy_as_str if self._is_manager(fullname) else None
 
     def get_method_hook(self, fullname: str) -> Callable[[MethodContext], Type] | None:
         """``manager.register(x)``, ``manager.emit("name", ...)`` and ``manager.first(...)``."""
@@ -187,6 +211,40 @@ def _check_constructor(ctx: FunctionContext) -> Type:
         else:
             check_callback(spec, wrapped, _callback_expression(item), ctx.api)
     return ctx.default_return_type
+
+
+def _literal_policy_as_str(ctx: FunctionSigContext) -> FunctionLike:
+    """Widen ``errors`` with ``str`` in one overload of the constructor, for one call whose
+    ``errors=`` is a string literal naming a valid policy.
+
+    When the plugin reports a bad callback, no overload matches, and mypy looks for the closest
+    one to check again (reporting the plugin's errors then) by comparing the arguments' types as
+    inferred without context: ``str`` for the literal, which is not like the ``Literal`` policy.
+    For a valid literal the widening changes nothing else: the call type-checks the same.
+    """
+    signature = ctx.default_signature
+    if _ERRORS_PARAMETER not in signature.arg_names:
+        return signature
+    index = signature.arg_names.index(_ERRORS_PARAMETER)
+    given = ctx.args[index]
+    if len(given) != 1 or not isinstance(given[0], StrExpr):
+        return signature
+    declared = get_proper_type(signature.arg_types[index])
+    options = declared.items if isinstance(declared, UnionType) else [declared]
+    policies = {
+        literal.value
+        for literal in map(get_proper_type, options)
+        if isinstance(literal, LiteralType)
+    }
+    if given[0].value not in policies:
+        return signature  # mypy reports a policy that does not exist
+    widened = UnionType.make_union(
+        [signature.arg_types[index], ctx.api.named_generic_type("builtins.str", [])]
+    )
+    arg_types = list(signature.arg_types)
+    arg_types[index] = widened
+    # copy_modified's parameters are typed with mypy's own `Bogus[...]`, unknown to pyright.
+    return signature.copy_modified(arg_types=arg_types)  # pyright: ignore[reportUnknownMemberType]
 
 
 def _prioritized_callback(typ: Type) -> Type | None:

@@ -92,11 +92,13 @@ def prioritize(callback: Renamed) -> Prioritized[Renamed]:
 from_function = CallbackManager(TrainHooks, [prioritize(Renamed())])  # E: protocall-signature
 
 
-# Known limitation: the constructor is overloaded, and the plugin's errors make mypy's try of the
-# matching overload fail. mypy then reports them on the closest overload, except when it finds
-# none: a literal `errors="collect"` is `str` to that search, so mypy reports its own
-# call-overload error instead (the line is still an error). Give the policy a `Literal` type
-# (`policy: ErrorPolicy = "collect"`) to get the plugin's message.
-CallbackManager(TrainHooks, [Nothing()], errors="collect")  # E: call-overload
+# The constructor is overloaded: the plugin's errors make mypy's try of the matching overload
+# fail, and mypy reports them when it checks the closest overload again. A literal policy is
+# `str` to that search, which the plugin's signature hook lets through.
+CallbackManager(TrainHooks, [Nothing()], errors="collect")  # E: protocall-no-hook
+CallbackManager(TrainHooks, [Nothing()], errors="raise")  # E: protocall-no-hook
+CallbackManager(TrainHooks, [Nothing()], errors="ignore")  # E: call-overload
+CallbackManager(TrainHooks, [Timer()], errors="ignore")  # E: call-overload
+CallbackManager(TrainHooks, [Timer()], errors="collect")
 policy: ErrorPolicy = "collect"
 CallbackManager(TrainHooks, [Nothing()], errors=policy)  # E: protocall-no-hook
