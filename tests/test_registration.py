@@ -902,8 +902,25 @@ def test_a_descriptor_that_raises_on_class_access_does_not_break_registration(
         assert register_one(callback).hooks_of(callback) == {"on_query", "on_start"}
 
 
-def test_a_class_is_collected_once_its_managers_are_gone(register_one: RegisterOne) -> None:
-    cls = query_only()
+def query_with_super() -> type:
+    """A new class whose hook method uses ``super()``, so refers to its class."""
+
+    class Base:
+        def on_query(self, key: str) -> int:
+            return 1
+
+    class UsesSuper(Base):
+        def on_query(self, key: str) -> int:
+            return super().on_query(key) + 1
+
+    return UsesSuper
+
+
+@pytest.mark.parametrize("make", [query_only, query_with_super], ids=["plain", "super()"])
+def test_a_class_is_collected_once_its_managers_are_gone(
+    register_one: RegisterOne, make: Callable[[], type]
+) -> None:
+    cls = make()
     manager = register_one(cls())
     manager.register(cls())  # the second instance takes the path of a known class
     manager.call.on_query("k")
@@ -911,3 +928,12 @@ def test_a_class_is_collected_once_its_managers_are_gone(register_one: RegisterO
     del cls, manager
     gc.collect()
     assert collected() is None
+
+
+def test_a_known_class_whose_registrations_are_all_gone_is_still_known(
+    register_one: RegisterOne,
+) -> None:
+    cls = query_with_super()
+    register_one(cls())  # validates the class; the manager is dropped at once
+    gc.collect()
+    assert register_one(cls()).emit(Hooks.on_query, "k") == [2]

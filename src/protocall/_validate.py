@@ -15,7 +15,7 @@ import warnings
 import weakref
 from collections.abc import Callable, Mapping
 from types import FunctionType, MethodType
-from typing import TYPE_CHECKING, Any, Final, Protocol
+from typing import TYPE_CHECKING, Any, Final, Protocol, cast
 
 from ._compat import declares_protocol, defined_as_protocol
 from ._errors import HookNameWarning, RegistrationError, closest_names
@@ -57,12 +57,12 @@ class ClassPlan:
         "dropped",
         "dynamic",
         "errors",
-        "functions",
         "generic_lookup",
-        "hooks",
+        "implemented",
         "known",
         "near_misses",
         "shadowable",
+        "shared",
         "simple",
         "snapshot",
     )
@@ -70,7 +70,7 @@ class ClassPlan:
     def __init__(
         self,
         *,
-        functions: tuple[tuple[str, FunctionType], ...],
+        functions: KnownClass,
         dropped: Mapping[str, frozenset[str]],
         dynamic: frozenset[str],
         errors: Mapping[str, str],
@@ -79,10 +79,12 @@ class ClassPlan:
         generic_lookup: bool,
         snapshot: Snapshot,
     ) -> None:
-        self.functions: Final = functions
+        self.implemented: Final = tuple(functions.hooks)
         """Hooks implemented by plain functions of the class, already validated, in hook order."""
+        self.shared: weakref.ref[KnownClass] = weakref.ref(functions)
+        """Those functions, while a registration holds them (see :meth:`functions`)."""
         self.dropped: Final = dropped
-        """Per hook of ``functions``: the keyword-only parameters the function does not take."""
+        """Per hook of ``implemented``: the keyword-only parameters its function does not take."""
         self.dynamic: Final = dynamic
         """Hooks whose class attribute is a descriptor or other object: read per instance."""
         self.errors: Final = errors
@@ -97,12 +99,39 @@ class ClassPlan:
         """What the plan was made from: if the class changed since, the plan is made again."""
         self.simple: Final = not dynamic and not errors and not generic_lookup
         """Binding an instance is one MethodType per hook (unless its ``__dict__`` overrides)."""
-        self.hooks: Final = dict(functions)
-        """The same as ``functions``, by name: what an instance of a simple plan implements."""
-        quiet = not any(hook not in self.hooks for _, hook in near_misses)
-        self.known: Final = self.simple and quiet and bool(self.hooks) and not snapshot.raw
+        quiet = not any(hook not in self.implemented for _, hook in near_misses)
+        self.known: Final = self.simple and quiet and bool(self.implemented) and snapshot.stable
         """An instance whose ``__dict__`` overrides no hook is bound the simple way, implements
         some hook and earns no near-miss warning: :func:`bind_known` registers it."""
+
+    def functions(self, cls: type) -> KnownClass:
+        """The validated functions, for ``cls``, of which this plan is still true.
+
+        The plan holds them weakly, so that it keeps no reference to the class (a method that
+        uses ``super()`` refers to its class); they are read from the class again when no
+        registration holds them any more.
+        """
+        functions = self.shared()
+        if functions is None:
+            found = {name: _class_attribute(cls, name)[1] for name in self.implemented}
+            functions = KnownClass(cast(dict[str, FunctionType], found), self.dropped)
+            self.shared = weakref.ref(functions)
+        return functions
+
+
+class KnownClass:
+    """The plain functions that implement hooks for a validated class, as an Implementation.
+
+    The registrations of its instances share one, and bind its functions when dispatch is built.
+    """
+
+    __slots__ = ("__weakref__", "dropped", "hooks")
+
+    def __init__(self, hooks: dict[str, FunctionType], dropped: Mapping[str, frozenset[str]]):
+        self.hooks: Final = hooks
+        """Hook name → the function of the class that implements it."""
+        self.dropped: Final = dropped
+        """Per hook, the keyword-only parameters its function does not take (absent: takes all)."""
 
     def method(self, name: str, callback: object) -> Callable[..., Any]:
         """The method of ``callback`` for hook ``name`` (one of ``hooks``), bound now."""
@@ -112,7 +141,7 @@ class ClassPlan:
 class Binding:
     """A validated callback: its bound methods per hook, and its near-miss method names.
 
-    Like a simple :class:`ClassPlan`, it is an :class:`Implementation`.
+    Like :class:`KnownClass`, it is an :class:`Implementation`.
     """
 
     __slots__ = ("callback", "dropped", "hooks", "near_misses")
@@ -154,10 +183,10 @@ class Implementation(Protocol):
         ...
 
 
-def bind_known(table: HookTable, callback: object) -> ClassPlan | None:
+def bind_known(table: HookTable, callback: object) -> KnownClass | None:
     """The usual registration: an instance of a class validated before, checked in one pass.
 
-    Returns the plan of its class, whose methods dispatch binds when it is built; or None when
+    Returns the functions of its class, which dispatch binds when it is built; or None when
     :func:`bind_callback` must decide: a class not seen yet or changed since, one whose hook
     attributes are not all plain functions, an instance whose ``__dict__`` overrides a hook, or
     a class that earns a near-miss warning.
@@ -173,12 +202,12 @@ def bind_known(table: HookTable, callback: object) -> ClassPlan | None:
         instance_dict: dict[str, object] | None = getattr(callback, "__dict__", None)
         if type(instance_dict) is not dict or not plan.shadowable.isdisjoint(instance_dict):
             return None
-    return plan
+    return plan.shared() or plan.functions(cls)
 
 
-def bind_callback(table: HookTable, callback: object) -> ClassPlan | Binding:
-    """Validate ``callback`` against ``table``: the plan of its class if that is all it takes
-    (see :func:`bind_known`), else its bound methods and near-miss names.
+def bind_callback(table: HookTable, callback: object) -> KnownClass | Binding:
+    """Validate ``callback`` against ``table``: the functions of its class if that is all it
+    takes (see :func:`bind_known`), else its bound methods and near-miss names.
 
     Raises :class:`RegistrationError` naming the class, the hook and the fix.
     """
@@ -193,7 +222,9 @@ def bind_callback(table: HookTable, callback: object) -> ClassPlan | Binding:
     # ``weakref.ref(cls)`` is equal to (and hashes like) the stored key while the class lives.
     plan: ClassPlan | None = table.class_plans.get(weakref.ref(cls))
     if plan is None or not plan.snapshot.still_true(cls):
-        plan = _new_plan(table, cls)
+        plan, functions = _new_plan(table, cls)
+    else:
+        functions = plan.functions(cls)
     overrides: frozenset[str] = frozenset()
     if plan.shadowable:
         # An instance's __dict__ is a dict of str keys (checked with type(), which is cheap).
@@ -201,14 +232,14 @@ def bind_callback(table: HookTable, callback: object) -> ClassPlan | Binding:
         if type(instance_dict) is dict and instance_dict:
             overrides = plan.shadowable.intersection(instance_dict)
     if plan.known and not overrides:
-        return plan
+        return functions
     if plan.simple and not overrides:  # plain methods, validated with the class
         methods: dict[str, Callable[..., Any]] = {}
-        for name, function in plan.functions:  # a loop, not a comprehension: one frame less
+        for name, function in functions.hooks.items():
             methods[name] = MethodType(function, callback)
         dropped = plan.dropped
     else:
-        methods, dropped = _bind_slowly(table, callback, plan, overrides)
+        methods, dropped = _bind_slowly(table, callback, plan, functions, overrides)
     if not methods:
         raise RegistrationError(_no_hook_message(table, cls, plan))
     near_misses = plan.near_misses
@@ -233,10 +264,14 @@ def warn_near_misses(table: HookTable, binding: Binding, *, stacklevel: int) -> 
 
 
 def _bind_slowly(
-    table: HookTable, callback: object, plan: ClassPlan, overrides: frozenset[str]
+    table: HookTable,
+    callback: object,
+    plan: ClassPlan,
+    known: KnownClass,
+    overrides: frozenset[str],
 ) -> tuple[dict[str, Callable[..., Any]], dict[str, frozenset[str]]]:
     cls = type(callback)
-    functions = dict(plan.functions)
+    functions = known.hooks
     methods: dict[str, Callable[..., Any]] = {}
     dropped: dict[str, frozenset[str]] = {}
     for name, hook in table.hooks.items():
@@ -267,12 +302,13 @@ def _bind_slowly(
     return methods, dropped
 
 
-def _new_plan(table: HookTable, cls: type) -> ClassPlan:
-    """Make the plan of ``cls`` and keep it, weakly keyed, for the next instances."""
-    plan = _make_plan(table, cls)
+def _new_plan(table: HookTable, cls: type) -> tuple[ClassPlan, KnownClass]:
+    """Make the plan of ``cls`` and keep it, weakly keyed, for the next instances; with the
+    functions it found (which the plan holds only weakly)."""
+    plan, functions = _make_plan(table, cls)
     plans = table.class_plans
     plans[weakref.ref(cls, _forgetter(plans))] = plan
-    return plan
+    return plan, functions
 
 
 def _forgetter(plans: dict[weakref.ref[type], Any]) -> Callable[[weakref.ref[type]], None]:
@@ -287,8 +323,7 @@ def _forgetter(plans: dict[weakref.ref[type], Any]) -> Callable[[weakref.ref[typ
 class Snapshot:
     """What a plan was made from, so that a later registration can tell it is still true.
 
-    It holds no reference to the class itself (a plan must not keep alive a class that would
-    otherwise be collected), and compares:
+    It compares:
 
     - the MRO after the class, by identity (a change of ``__bases__`` anywhere makes a new one);
     - the size of every namespace of the MRO (a method added or deleted anywhere);
@@ -298,33 +333,50 @@ class Snapshot:
     Hook names whose class attribute gives a new object on each access (a ``classmethod``) are
     compared by their raw value, found by walking the MRO.
 
+    So that a plan does not keep alive a class that would otherwise be collected, it holds
+    neither the class nor its namespace, and holds what it found weakly where it can (a method
+    that uses ``super()`` refers to its class): all but the raw values just mentioned.
+
     This runs on every registration, so it is written as plain loops over short tuples, which
     beat ``map`` chains over two or three items.
     """
 
-    __slots__ = ("bases", "layers", "own_size", "raw", "resolved")
+    __slots__ = ("bases", "layers", "own_size", "raw", "resolved", "resolved_weakly")
 
     def __init__(self, cls: type, found: Mapping[str, tuple[type, object]]) -> None:
-        """``found`` is what :func:`_resolve` finds for ``cls``."""
+        """``found`` is what :class:`_ClassReading` finds for ``cls``."""
         mro = cls.__mro__
         self.bases: Final = mro[1:]
         self.own_size: Final = len(vars(cls))
         self.layers: Final = tuple(
             (vars(klass), len(vars(klass))) for klass in self.bases if klass is not object
         )
-        resolved: list[tuple[str, object]] = []
+        weakly: list[tuple[str, weakref.ref[Any]]] = []
+        strongly: list[tuple[str, object]] = []
         raw: list[tuple[str, object]] = []
         for name, (_, value) in found.items():
-            if value is None or type(value) is FunctionType:
-                resolved.append((name, value))  # what getattr(cls, name) gives, each time
+            if type(value) is FunctionType:  # what getattr(cls, name) gives, each time
+                weakly.append((name, weakref.ref(value)))  # it may refer to cls (super())
+                continue
+            if value is None:
+                strongly.append((name, value))
                 continue
             seen = _class_lookup(cls, name)
             if seen is not _UNSTABLE and seen is _class_lookup(cls, name):
-                resolved.append((name, seen))
+                try:
+                    weakly.append((name, weakref.ref(seen)))
+                except TypeError:  # not every object can be referred to weakly
+                    strongly.append((name, seen))
             else:
                 raw.append((name, value))
-        self.resolved: Final = tuple(resolved)
+        self.resolved_weakly: Final = tuple(weakly)
+        self.resolved: Final = tuple(strongly)
         self.raw: Final = tuple(raw)
+
+    @property
+    def stable(self) -> bool:
+        """Every hook name the class has gives the same object on each access."""
+        return not self.raw
 
     def still_true(self, cls: type) -> bool:
         if cls.__mro__[1:] != self.bases or len(vars(cls)) != self.own_size:
@@ -332,6 +384,10 @@ class Snapshot:
         for namespace, size in self.layers:
             if len(namespace) != size:
                 return False
+        for name, reference in self.resolved_weakly:
+            value = reference()
+            if value is None or getattr(cls, name, _MISSING) is not value:
+                return False  # (a function that is gone was replaced)
         for name, value in self.resolved:
             if getattr(cls, name, _MISSING) is not value:
                 return False
@@ -383,7 +439,7 @@ class _ClassReading:
         self.public.difference_update(names)
 
 
-def _make_plan(table: HookTable, cls: type) -> ClassPlan:
+def _make_plan(table: HookTable, cls: type) -> tuple[ClassPlan, KnownClass]:
     reading = _ClassReading(cls, table.names)
     found = reading.found
     snapshot = Snapshot(cls, found)
@@ -420,8 +476,9 @@ def _make_plan(table: HookTable, cls: type) -> ClassPlan:
                 dynamic.add(name)
             else:
                 errors[name] = problem
-    return ClassPlan(
-        functions=tuple(functions),
+    known = KnownClass(dict(functions), dropped)
+    plan = ClassPlan(
+        functions=known,
         dropped=dropped,
         dynamic=frozenset(dynamic),
         errors=errors,
@@ -430,6 +487,7 @@ def _make_plan(table: HookTable, cls: type) -> ClassPlan:
         snapshot=snapshot,
         generic_lookup=reading.generic_lookup,
     )
+    return plan, known
 
 
 def _class_attribute(cls: type, name: str) -> tuple[type | None, object]:
