@@ -6,7 +6,9 @@ MRO that is not a Protocol, and is not ``None``. So a callback that subclasses a
 implements exactly the methods it overrides.
 
 What can be learned from the class alone is learned once per (class, spec) and kept in a
-:class:`ClassPlan`; registering another instance of a known class only binds its methods.
+:class:`ClassPlan`. Registering another instance of a known class only checks that the class has
+not changed since (:class:`Snapshot`) and that the instance overrides no hook; the registration
+then shares the class's validated functions (:class:`KnownClass`), which dispatch binds.
 """
 
 from __future__ import annotations
