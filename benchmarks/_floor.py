@@ -86,14 +86,13 @@ def floor_contenders(n: int, peers: Sequence[str]) -> list[Contender]:
         call=SimpleNamespace(on_train_batch_end=_straight_call(methods)),
     )
     kw = "loss=loss, output=output"
+    namespace = case_namespace(floor=floor, Spec=Spec)
     floors = [
-        Case(f"emit floor: unpack per call{tag}", f"floor.emit_unpacking(Spec.on_train_batch_end, {kw})"),
-        Case(f"emit floor: repack once{tag}", f"floor.emit_repacking(Spec.on_train_batch_end, {kw})"),
-        Case(f"unchecked call floor{tag}", f"floor.call.on_train_batch_end({kw})"),
+        (f"emit floor: unpack per call{tag}", f"floor.emit_unpacking(Spec.on_train_batch_end, {kw})"),
+        (f"emit floor: repack once{tag}", f"floor.emit_repacking(Spec.on_train_batch_end, {kw})"),
+        (f"unchecked call floor{tag}", f"floor.call.on_train_batch_end({kw})"),
     ]
-    contenders = ours + [
-        Contender(Case(case.name, case.stmt, case_namespace(floor=floor, Spec=Spec)), implementers) for case in floors
-    ]
+    contenders = ours + [Contender(Case(name, stmt, namespace), implementers) for name, stmt in floors]
     if "psygnal" in peers:
         contenders += [c for c in psygnal_contenders(k, tag) if "emit_fast" in c.case.name]
     return contenders
