@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING, Any, Final, Literal, TypeAlias, cast
 __all__ = [
     "GENERIC_SHAPE",
     "STRAIGHT_LINE_LIMIT",
+    "TAKES_ALL",
     "Recovery",
     "Shape",
     "Target",
@@ -56,6 +57,10 @@ STRAIGHT_LINE_LIMIT: Final = 64
 
 _PREFIX: Final = "_pc_"
 
+TAKES_ALL: Final[frozenset[str]] = frozenset()
+"""The keywords left out by an implementer that takes them all: one set that every such
+:class:`Target` shares (``frozenset()`` makes a new set each time)."""
+
 
 class Shape:
     """How a dispatcher receives its arguments and forwards them to each implementer."""
@@ -72,7 +77,7 @@ class Shape:
         self.all_arguments: Final = ", ".join(text for _, text in forwards)
         """The argument list of a call that forwards every parameter."""
 
-    def arguments(self, dropped: frozenset[str] = frozenset()) -> str:
+    def arguments(self, dropped: frozenset[str] = TAKES_ALL) -> str:
         """The argument list of a forwarded call, less the keyword-only ``dropped`` ones."""
         if not dropped:
             return self.all_arguments
@@ -92,7 +97,7 @@ class Target:
 
     __slots__ = ("dropped", "method")
 
-    def __init__(self, method: Callable[..., Any], dropped: frozenset[str] = frozenset()) -> None:
+    def __init__(self, method: Callable[..., Any], dropped: frozenset[str] = TAKES_ALL) -> None:
         self.method: Final = method
         self.dropped: Final = dropped
         """Keyword-only hook parameters this implementer does not take: they are not passed."""

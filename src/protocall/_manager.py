@@ -25,11 +25,25 @@ from typing import (
     overload,
 )
 
-from ._dispatch import GENERIC_SHAPE, Target, build_dispatcher, build_keyed_dispatcher, shape_of
+from ._dispatch import (
+    GENERIC_SHAPE,
+    TAKES_ALL,
+    Target,
+    build_dispatcher,
+    build_keyed_dispatcher,
+    shape_of,
+)
 from ._errors import RegistrationError
 from ._policies import ErrorPolicy, check_policy, failure_note, recovery
 from ._spec import HookTable, hook_table
-from ._validate import Binding, Implementation, bind_callback, bind_known, warn_near_misses
+from ._validate import (
+    Binding,
+    Implementation,
+    KnownClass,
+    bind_callback,
+    bind_known,
+    warn_near_misses,
+)
 
 if TYPE_CHECKING:
     from ._dispatch import Mode
@@ -84,9 +98,6 @@ Below it, unpacking ``**kwargs`` once per implementer costs less than the keyed 
 frame and shape lookup. Measured against a hand loop (timeit, CPython 3.11): unpacking 3.1x and
 keyed 4.1x at 2 implementers; 2.85x and 2.73x at 4; 2.95x and 1.96x at 8.
 """
-
-_TAKES_ALL: Final[frozenset[str]] = frozenset()
-"""The keywords an implementer that takes all of them leaves out: one set shared by all."""
 
 _Pairs = tuple[tuple[object, Target], ...]
 """A hook's implementers in call order: (callback, how to call it)."""
@@ -217,8 +228,7 @@ class CallbackManager(Generic[T]):
             if id(callback) in self._by_id:
                 raise _duplicate_error(callback, table, already=True)
             implementation = bind_callback(table, callback)
-            if isinstance(implementation, Binding) and implementation.near_misses:
-                warn_near_misses(table, implementation, stacklevel=3)  # the caller of register
+            warn_near_misses(table, implementation, stacklevel=3)  # the caller of register
         # The steps of _insert and _invalidate, inline: a frame each less on the usual path.
         registration = (-priority, next(self._counter), callback, implementation)
         registrations = self._registrations
@@ -257,19 +267,16 @@ class CallbackManager(Generic[T]):
                 self._insert((-priority, next(self._counter), callback, None))
             self._invalidate(None)
             return
-        accepted: list[tuple[object, Implementation, int]] = []
+        accepted: list[tuple[object, KnownClass | Binding, int]] = []
         seen: set[int] = set()
         for callback, priority in items:
             if id(callback) in self._by_id or id(callback) in seen:
                 raise _duplicate_error(callback, table, already=id(callback) in self._by_id)
-            implementation: Implementation = bind_known(table, callback) or bind_callback(
-                table, callback
-            )
+            implementation = bind_known(table, callback) or bind_callback(table, callback)
             accepted.append((callback, implementation, priority))
             seen.add(id(callback))
         for _, implementation, _ in accepted:  # warnings only once all of them are accepted
-            if isinstance(implementation, Binding) and implementation.near_misses:
-                warn_near_misses(table, implementation, stacklevel=4)  # the caller of __init__
+            warn_near_misses(table, implementation, stacklevel=4)  # the caller of __init__
         touched: set[str] = set()
         for callback, implementation, priority in accepted:
             registration = (-priority, next(self._counter), callback, implementation)
@@ -414,7 +421,7 @@ class CallbackManager(Generic[T]):
                 )
             else:
                 pairs = tuple(
-                    (callback, Target(i.method(name, callback), i.dropped.get(name, _TAKES_ALL)))
+                    (callback, Target(i.method(name, callback), i.dropped.get(name, TAKES_ALL)))
                     for _, _, callback, i in self._registrations
                     if i is not None and name in i.hooks
                 )

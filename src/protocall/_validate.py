@@ -250,11 +250,18 @@ def bind_callback(table: HookTable, callback: object) -> KnownClass | Binding:
     return Binding(callback, methods, dropped, near_misses)
 
 
-def warn_near_misses(table: HookTable, binding: Binding, *, stacklevel: int) -> None:
-    """A :class:`HookNameWarning` for each method of ``binding`` named almost like a hook.
+def warn_near_misses(
+    table: HookTable, implementation: KnownClass | Binding, *, stacklevel: int
+) -> None:
+    """A :class:`HookNameWarning` for each method of a callback named almost like a hook.
 
-    ``stacklevel`` counts from the caller of this function, as for :func:`warnings.warn`.
+    Only a :class:`Binding` carries near misses (a :class:`KnownClass` is registered only for
+    classes that earn none). ``stacklevel`` counts from the caller of this function, as for
+    :func:`warnings.warn`.
     """
+    if not isinstance(implementation, Binding) or not implementation.near_misses:
+        return
+    binding = implementation
     name = type(binding.callback).__qualname__
     for method, hook in binding.near_misses:
         message = (
