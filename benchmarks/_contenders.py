@@ -8,6 +8,14 @@ every other one implements the hook (all of them at N=1); the rest implement onl
 ...)`` for reading ``Spec.hook``), and before any timing each one is run once and checked to
 have called every implementer exactly once.
 
+The hand-written loop calls *fresh* instances of the same classes, that no manager has ever
+seen (:func:`fresh`). Registration may change an instance for the rest of its life: reading an
+instance's ``__dict__`` makes CPython (3.11+) give up the inline attribute values it keeps for
+an object whose dict was never asked for, and every later attribute read and write in the
+callback's own body gets slower. A hand loop over the very instances the manager registered
+would pay that too, and hide it; over never-registered twins it is the limit a library without
+protocall reaches.
+
 The peers (Lightning Fabric, pluggy, psygnal, blinker) are optional: a peer that is not installed
 is left out, with a note.
 """
@@ -18,7 +26,7 @@ import importlib.util
 import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Final, Protocol
+from typing import Final, Protocol, TypeVar
 
 from _harness import Case, compile_case
 
@@ -26,13 +34,21 @@ from protocall import CallbackManager
 
 __all__ = [
     "PEERS",
+    "Bystander",
     "Contender",
+    "Counting",
     "Implementer",
     "Spec",
     "case_namespace",
     "dispatch_contenders",
+    "fresh",
+    "half",
+    "hand_contenders",
     "missing_peers",
+    "population",
+    "problem",
     "scaling_contenders",
+    "usable",
     "verify",
 ]
 
@@ -122,15 +138,29 @@ def half(n: int) -> int:
     return max(1, n // 2)
 
 
+CountingT = TypeVar("CountingT", bound=Counting)
+
+
+def fresh(callbacks: Sequence[CountingT]) -> list[CountingT]:
+    """New instances of the same classes, for a hand loop: never give them to a manager.
+
+    See the module docstring: a registered instance may be slower to run than one that was never
+    registered, and the hand loop is the limit to compare against.
+    """
+    return [type(callback)() for callback in callbacks]
+
+
 # -- Contenders -------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True, slots=True)
 class Contender:
-    """A case to time and the objects whose counts must each rise by one per run."""
+    """A case to time, the objects whose counts must each rise by one per run, and those whose
+    counts must not change (e.g. a callback unregistered before the run)."""
 
     case: Case
     counters: Sequence[Counting] = field(default_factory=tuple)
+    untouched: Sequence[Counting] = field(default_factory=tuple)
 
 
 def case_namespace(**objects: object) -> dict[str, object]:
@@ -138,23 +168,43 @@ def case_namespace(**objects: object) -> dict[str, object]:
     return {"loss": LOSS, "output": OUTPUT, **objects}
 
 
-def protocall_contenders(callbacks: Sequence[Counting], tag: str) -> list[Contender]:
-    """The hand-written limit and protocall's dispatch styles over ``callbacks``."""
-    implementers = [cb for cb in callbacks if isinstance(cb, Implementer)]
-    methods = tuple(cb.on_train_batch_end for cb in implementers)
-    manager = CallbackManager(Spec, callbacks)
-    unchecked = CallbackManager(None, callbacks)
+def hand_contenders(implementers: Sequence[Implementer], tag: str) -> list[Contender]:
+    """The hand-written loop and list comprehension, over fresh twins of ``implementers``."""
+    twins = fresh(implementers)
+    methods = tuple(cb.on_train_batch_end for cb in twins)
     kw = "loss=loss, output=output"
-    cases = [
-        Case(f"hand loop{tag}", f"for m in methods:\n    m({kw})", case_namespace(methods=methods)),
-        Case(f"hand listcomp{tag}", f"[m({kw}) for m in methods]", case_namespace(methods=methods)),
+    return [
+        Contender(Case(f"hand loop{tag}", f"for m in methods:\n    m({kw})", case_namespace(methods=methods)), twins),
+        Contender(Case(f"hand listcomp{tag}", f"[m({kw}) for m in methods]", case_namespace(methods=methods)), twins),
+    ]
+
+
+def protocall_contenders(callbacks: Sequence[Counting], tag: str) -> list[Contender]:
+    """The hand-written limit (over fresh twins) and protocall's dispatch styles over ``callbacks``.
+
+    The unchecked manager registers twins of ``callbacks`` of its own, so that what one
+    manager's registration does to an instance does not show in the other manager's figures.
+    """
+    implementers = [cb for cb in callbacks if isinstance(cb, Implementer)]
+    manager = CallbackManager(Spec, callbacks)
+    own = fresh(callbacks)
+    unchecked = CallbackManager(None, own)
+    unchecked_implementers = [cb for cb in own if isinstance(cb, Implementer)]
+    kw = "loss=loss, output=output"
+    checked_cases = [
         Case(f"call.hook{tag}", f"manager.call.on_train_batch_end({kw})", case_namespace(manager=manager)),
         Case(f"emit(Spec.hook){tag}", f"manager.emit(Spec.on_train_batch_end, {kw})", case_namespace(manager=manager, Spec=Spec)),
         Case(f"emit('hook'){tag}", f"manager.emit('on_train_batch_end', {kw})", case_namespace(manager=manager)),
+    ]
+    unchecked_cases = [
         Case(f"unchecked emit('hook'){tag}", f"unchecked.emit('on_train_batch_end', {kw})", case_namespace(unchecked=unchecked)),
         Case(f"unchecked call.hook{tag}", f"unchecked.call.on_train_batch_end({kw})", case_namespace(unchecked=unchecked)),
     ]
-    return [Contender(case, implementers) for case in cases]
+    return (
+        hand_contenders(implementers, tag)
+        + [Contender(case, implementers) for case in checked_cases]
+        + [Contender(case, unchecked_implementers) for case in unchecked_cases]
+    )
 
 
 def fabric_contender(callbacks: Sequence[Counting], tag: str) -> Contender:
@@ -277,12 +327,44 @@ def scaling_contenders(n: int, peers: Sequence[str]) -> list[Contender]:
     return contenders
 
 
+def problem(contender: Contender) -> str | None:
+    """Run the contender twice; what is wrong with it, or None if it called every implementer
+    exactly once per run (and none of those it must leave alone)."""
+    try:
+        timed = compile_case(contender.case)  # already runs it once
+        watched = [*contender.counters, *contender.untouched]
+        before = [c.count for c in watched]
+        timed(1)
+        after = [c.count for c in watched]
+    except Exception as exc:  # noqa: BLE001 - reported, e.g. an unsupported call on older code
+        return f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"[:160]
+    calls = [b - a for a, b in zip(before, after)]
+    expected = [1] * len(contender.counters) + [0] * len(contender.untouched)
+    if not contender.counters:
+        return "nothing to check: no implementers"
+    if calls != expected:
+        missed = sum(1 for c, e in zip(calls, expected) if e == 1 and c != 1)
+        stray = sum(1 for c, e in zip(calls, expected) if e == 0 and c != 0)
+        return f"wrong callbacks: {missed} not called once, {stray} unregistered called"
+    return None
+
+
 def verify(contenders: Sequence[Contender]) -> None:
     """Run each contender once: every implementer must have been called exactly once."""
     for contender in contenders:
-        timed = compile_case(contender.case)  # already runs it once
-        before = [c.count for c in contender.counters]
-        timed(1)
-        after = [c.count for c in contender.counters]
-        if any(b - a != 1 for a, b in zip(before, after)) or not contender.counters:
-            raise AssertionError(f"{contender.case.name}: the implementers were not each called once")
+        found = problem(contender)
+        if found is not None:
+            raise AssertionError(f"{contender.case.name}: {found}")
+
+
+def usable(contenders: Sequence[Contender]) -> tuple[list[Contender], dict[str, str]]:
+    """The contenders that run correctly, and the problem of each of the others (by case name)."""
+    ok: list[Contender] = []
+    problems: dict[str, str] = {}
+    for contender in contenders:
+        found = problem(contender)
+        if found is None:
+            ok.append(contender)
+        else:
+            problems[contender.case.name] = found
+    return ok, problems

@@ -12,6 +12,10 @@ signature can beat the peer: the interpreter itself prevents it.
 
 psygnal's ``emit_fast`` is compiled with mypyc, takes positional arguments only and returns no
 results, so it pays none of this.
+
+Like the hand loop, the floors call fresh instances that no manager has registered (see
+``_contenders``): what registration does to an instance is part of protocall's cost, not of the
+floor's.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from _contenders import (
     Implementer,
     Spec,
     case_namespace,
+    fresh,
     half,
     population,
     protocall_contenders,
@@ -72,14 +77,14 @@ def floor_contenders(n: int, peers: Sequence[str]) -> list[Contender]:
     tag = f" /{n}"
     keep = ("hand loop", "emit(Spec.hook)", "unchecked call.hook")
     ours = [c for c in protocall_contenders(callbacks, tag) if c.case.name.removesuffix(tag) in keep]
-    implementers = [cb for cb in callbacks if isinstance(cb, Implementer)]
-    methods = [cb.on_train_batch_end for cb in implementers]
+    twins = fresh([cb for cb in callbacks if isinstance(cb, Implementer)])
+    methods = [cb.on_train_batch_end for cb in twins]
     hook = Spec.on_train_batch_end
 
     def emit_repacking(hook: object, /, *args: Any, **kwargs: Any) -> list[Any]:
-        return repacking[hook](*args, **kwargs)  # type: ignore[no-any-return]
+        return repacking[hook](*args, **kwargs)
 
-    repacking = {hook: _exact(methods)}
+    repacking: dict[object, Callable[..., list[Any]]] = {hook: _exact(methods)}
     floor = SimpleNamespace(
         emit_unpacking=_unpacking_emit({hook: methods}, len(methods)),
         emit_repacking=emit_repacking,
@@ -92,7 +97,7 @@ def floor_contenders(n: int, peers: Sequence[str]) -> list[Contender]:
         (f"emit floor: repack once{tag}", f"floor.emit_repacking(Spec.on_train_batch_end, {kw})"),
         (f"unchecked call floor{tag}", f"floor.call.on_train_batch_end({kw})"),
     ]
-    contenders = ours + [Contender(Case(name, stmt, namespace), implementers) for name, stmt in floors]
+    contenders = ours + [Contender(Case(name, stmt, namespace), twins) for name, stmt in floors]
     if "psygnal" in peers:
         contenders += [c for c in psygnal_contenders(k, tag) if "emit_fast" in c.case.name]
     return contenders

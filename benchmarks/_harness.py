@@ -46,6 +46,8 @@ class Case:
     name: str
     stmt: str
     namespace: Mapping[str, object] = field(default_factory=dict)
+    reset: Callable[[], object] | None = None
+    """Run, untimed, before every timed block (e.g. to empty a list the statement appends to)."""
 
 
 Timed = Callable[[int], float]
@@ -89,8 +91,10 @@ def _settle() -> None:
     gc.freeze()
 
 
-def _timed_block(timed: Timed, n: int) -> float:
-    """Seconds for ``n`` runs, with the garbage collector off."""
+def _timed_block(timed: Timed, n: int, reset: Callable[[], object] | None = None) -> float:
+    """Seconds for ``n`` runs, with the garbage collector off (after ``reset``, untimed)."""
+    if reset is not None:
+        reset()
     enabled = gc.isenabled()
     gc.disable()
     try:
@@ -100,11 +104,11 @@ def _timed_block(timed: Timed, n: int) -> float:
             gc.enable()
 
 
-def _calibrate(timed: Timed, block_seconds: float) -> int:
+def _calibrate(timed: Timed, block_seconds: float, reset: Callable[[], object] | None = None) -> int:
     """The loop count that makes one block last about ``block_seconds``."""
     n = 1
     while True:
-        elapsed = min(_timed_block(timed, n) for _ in range(3))
+        elapsed = min(_timed_block(timed, n, reset) for _ in range(3))
         if elapsed >= block_seconds / 4 or n >= 1 << 24:
             break
         n *= 4
@@ -131,15 +135,16 @@ def run_rounds(cases: Sequence[Case], settings: Settings, *, subtract_loop: bool
     timers = {case.name: compile_case(case) for case in all_cases}
     if len(timers) != len(all_cases):
         raise ValueError("case names must be distinct")
+    resets = {case.name: case.reset for case in all_cases}
     _settle()
-    loops = {name: _calibrate(timed, settings.block_seconds) for name, timed in timers.items()}
+    loops = {name: _calibrate(timed, settings.block_seconds, resets[name]) for name, timed in timers.items()}
     rng = random.Random(settings.seed)
     raw: dict[str, list[float]] = {name: [] for name in timers}
     order = list(timers)
     for _ in range(settings.rounds):
         rng.shuffle(order)
         for name in order:
-            raw[name].append(_timed_block(timers[name], loops[name]) / loops[name])
+            raw[name].append(_timed_block(timers[name], loops[name], resets[name]) / loops[name])
     if not subtract_loop:
         return Series(raw)
     empty = raw.pop(EMPTY)
@@ -173,13 +178,20 @@ class OneShot:
     """Divide the time by this (e.g. the number of callbacks registered)."""
 
 
-def run_oneshots(cases: Sequence[OneShot], rounds: int, seed: int = 20260) -> Series:
-    """Time each operation once per round, in a new random order each round, GC off."""
+def run_oneshots(cases: Sequence[OneShot], rounds: int, seed: int = 20260, *, budget_seconds: float | None = None) -> Series:
+    """Time each operation once per round, in a new random order each round, GC off.
+
+    With ``budget_seconds``, no round starts once the rounds so far have taken that long (the
+    first always runs): slow operations then get fewer rounds, not a longer benchmark.
+    """
     rng = random.Random(seed)
     _settle()
     times: dict[str, list[float]] = {case.name: [] for case in cases}
     order = list(cases)
+    started = time.perf_counter()
     for _ in range(rounds):
+        if budget_seconds is not None and times[order[0].name] and time.perf_counter() - started > budget_seconds:
+            break
         rng.shuffle(order)
         for case in order:
             operation = case.prepare()

@@ -1,16 +1,23 @@
-"""Registration cost and memory per registered callback.
+"""Registration and unregistration cost, and memory per registered callback.
 
 Registration validates a callback's class once per (class, spec) and caches the result, so the
 first instance of a class pays for ``inspect.signature`` and the checks, and later instances only
 bind their methods. To time the first-instance cost again in every round, each round registers
 *new* classes, generated (untimed) from source so that each has its own functions, as classes
 written in a module would.
+
+Another instance of a known class is also timed against wider specs (10 and 40 hooks, generated
+like Lightning's callback hooks), for a class that implements 4 of the hooks and for one that
+implements them all. Unregistering many callbacks newest-first (as a ``with`` block or a stack
+of temporary callbacks would) is timed at 2,500, 5,000 and 10,000 callbacks, to show whether its
+total grows linearly (2x per doubling) or quadratically (4x).
 """
 
 from __future__ import annotations
 
 import tracemalloc
 from collections.abc import Callable, Sequence
+from functools import partial
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -19,9 +26,26 @@ from _harness import OneShot
 
 from protocall import CallbackManager
 
-__all__ = ["MemoryRow", "fresh_classes", "memory_rows", "registration_cases"]
+__all__ = [
+    "UNREGISTER_SIZES",
+    "WIDE_IMPLEMENTED",
+    "WIDE_SPECS",
+    "MemoryRow",
+    "fresh_classes",
+    "known_class_name",
+    "memory_rows",
+    "registration_cases",
+    "unregister_cases",
+    "unregister_name",
+    "wide_registration_cases",
+]
 
 COUNT: Final = 64
+WIDE_SPECS: Final = (10, 40)
+"""Hook counts of the generated wide specs."""
+WIDE_IMPLEMENTED: Final = 4
+"""How many hooks the typical callback of a wide spec implements."""
+UNREGISTER_SIZES: Final = (2_500, 5_000, 10_000)
 
 _CLASS_SOURCE: Final = '''
 class Callback{i}:
@@ -125,6 +149,102 @@ def registration_cases(peers: Sequence[str]) -> list[OneShot]:
     if "pluggy" in peers:
         cases.append(OneShot(f"pluggy: register {COUNT} plugins (distinct classes)", _pluggy_register()))
     return cases
+
+
+# -- Wide specs -------------------------------------------------------------------------------
+
+_HOOK_SHAPES: Final = (
+    "(self) -> None",
+    "(self, *, loss: float, output: object) -> None",
+    "(self, batch: object, batch_idx: int) -> None",
+)
+
+
+def wide_spec(hooks: int) -> tuple[type, type, type]:
+    """A spec Protocol of ``hooks`` hooks (of the three shapes in turn), a callback class that
+    implements ``WIDE_IMPLEMENTED`` of them (spread over the spec), and one that implements all."""
+
+    def method(i: int, body: str) -> str:
+        return f"    def on_hook_{i}{_HOOK_SHAPES[i % len(_HOOK_SHAPES)]}:\n        {body}\n"
+
+    few = range(0, hooks, hooks // WIDE_IMPLEMENTED)[:WIDE_IMPLEMENTED]
+    source = (
+        "from typing import Protocol\n\n"
+        f"class WideSpec{hooks}(Protocol):\n" + "".join(method(i, "...") for i in range(hooks)) + "\n"
+        f"class Few{hooks}:\n    def __init__(self):\n        self.count = 0\n\n"
+        + "".join(method(i, "self.count += 1") for i in few) + "\n"
+        f"class All{hooks}:\n    def __init__(self):\n        self.count = 0\n\n"
+        + "".join(method(i, "self.count += 1") for i in range(hooks))
+    )
+    namespace: dict[str, Any] = {"__name__": f"bench_wide_{hooks}"}
+    exec(compile(source, f"<bench wide spec {hooks}>", "exec"), namespace)  # noqa: S102
+    return namespace[f"WideSpec{hooks}"], namespace[f"Few{hooks}"], namespace[f"All{hooks}"]
+
+
+def _known_instances(spec: Callable[..., object], cls: type, *, construct: bool) -> Callable[[], Callable[[], object]]:
+    """Prepares the registration of ``COUNT`` new instances of ``cls``: one ``register()`` call
+    each, or (``construct``) the constructor's list."""
+
+    def prepare() -> Callable[[], object]:
+        callbacks = [cls() for _ in range(COUNT)]
+        if construct:
+            return lambda: CallbackManager(spec, callbacks)
+
+        def operation() -> object:
+            manager = CallbackManager(spec)
+            for callback in callbacks:
+                manager.register(callback)
+            return manager
+
+        return operation
+
+    return prepare
+
+
+def known_class_name(hooks: int, implemented: int, how: str) -> str:
+    return f"known class, per instance: {how} ({hooks}-hook spec, implements {implemented})"
+
+
+def wide_registration_cases() -> list[OneShot]:
+    """Another instance of an already validated class, registered against the wide specs."""
+    cases: list[OneShot] = []
+    for hooks in WIDE_SPECS:
+        spec, few, every = wide_spec(hooks)
+        for cls, implemented in ((few, WIDE_IMPLEMENTED), (every, hooks)):
+            CallbackManager(spec, [cls()])  # validates the class: it is known from then on
+            for how, construct in (("register()", False), ("CallbackManager(Spec, list)", True)):
+                name = known_class_name(hooks, implemented, how)
+                cases.append(OneShot(name, _known_instances(spec, cls, construct=construct), per=COUNT))
+    return cases
+
+
+# -- Unregistration ---------------------------------------------------------------------------
+
+
+def unregister_name(kind: str, size: int) -> str:
+    return f"{kind}: unregister {size:,} newest-first"
+
+
+def _unregister_newest_first(spec: Callable[..., object] | None, size: int) -> Callable[[], object]:
+    callbacks = [Implementer() for _ in range(size)]
+    manager: CallbackManager[Any] = CallbackManager(spec, callbacks)
+    manager.call.on_train_batch_end(loss=0.0, output=None)  # dispatchers built, as in a running loop
+
+    def operation() -> object:
+        for callback in reversed(callbacks):
+            manager.unregister(callback)
+        return manager
+
+    return operation
+
+
+def unregister_cases() -> list[OneShot]:
+    """Unregistering every callback, newest first, of checked and unchecked managers."""
+    return [
+        OneShot(unregister_name(kind, size), partial(_unregister_newest_first, spec, size))
+        for kind, spec in (("checked", Spec), ("unchecked", None))
+        for size in UNREGISTER_SIZES
+    ]
 
 
 def _psygnal_connect() -> Callable[[], object]:

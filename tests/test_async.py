@@ -66,13 +66,11 @@ def test_call_of_an_async_hook_calls_nothing_until_awaited() -> None:
     assert events == ["a start u", "a end u"]
 
 
-def test_call_of_an_async_hook_resolves_to_none() -> None:
+def test_call_of_an_async_hook_that_returns_a_value_is_refused() -> None:
+    """``call`` would discard the results (semantics 10): use ``emit`` or ``first``."""
     manager = CallbackManager(AsyncHooks, [Fetcher("a", [], answer=1)])
-
-    async def main() -> object:
-        return await manager.call.on_parse(text="t")
-
-    assert asyncio.run(main()) is None
+    with pytest.raises(TypeError, match=r"AsyncHooks\.on_parse returns a value"):
+        manager.call.on_parse  # noqa: B018
 
 
 def test_emit_of_an_async_hook_returns_an_awaitable_of_the_results_in_order() -> None:

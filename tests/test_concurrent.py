@@ -145,7 +145,7 @@ def test_the_implementers_of_a_concurrent_hook_run_at_the_same_time() -> None:
 def test_all_implementers_start_before_any_finishes() -> None:
     log: Log = []
     manager = CallbackManager(Hooks, [Saver("a", log, 2), Saver("b", log, 1), Saver("c", log, 0)])
-    run(manager.call.on_save(path="p"))
+    run(manager.emit(Hooks.on_save, path="p"))
     assert log == ["a start", "b start", "c start", "c end", "b end", "a end"]
 
 
@@ -184,17 +184,15 @@ def test_a_concurrent_reversed_hook_starts_and_reports_in_reverse_order() -> Non
     assert log[:3] == ["b start", "a start", "c start"]
 
 
-def test_call_on_a_concurrent_hook_returns_none() -> None:
-    log: Log = []
-    manager = CallbackManager(Hooks, [Saver("a", log), Saver("b", log)])
-    assert run(manager.call.on_save(path="p")) is None
-    assert sorted(log) == ["a end", "a start", "b end", "b start"]
+def test_call_on_a_concurrent_hook_that_returns_values_is_refused() -> None:
+    manager = CallbackManager(Hooks, [Saver("a", []), Saver("b", [])])
+    with pytest.raises(TypeError, match=r"manager\.emit\(Hooks\.on_save, \.\.\.\)"):
+        manager.call.on_save  # noqa: B018
 
 
 def test_a_concurrent_hook_without_implementers() -> None:
     manager = CallbackManager(Hooks, [SequentialOnly()])
     assert run(manager.emit(Hooks.on_save, path="p")) == []
-    assert run(manager.call.on_save(path="p")) is None
     assert run(manager.first(Hooks.lookup, "k")) is None
 
 
@@ -244,7 +242,7 @@ def test_under_raise_the_failures_come_back_as_an_exception_group_with_notes() -
     log: Log = []
     manager = CallbackManager(Hooks, [Saver("slow", log, 5), Failing(log, 1)])
     with pytest.raises(ExceptionGroup) as info:
-        run(manager.call.on_save(path="p"))
+        run(manager.emit(Hooks.on_save, path="p"))
     group = info.value
     assert not isinstance(group, HookErrorGroup)
     [error] = group.exceptions
@@ -260,7 +258,7 @@ def test_under_raise_failures_at_the_same_time_are_all_in_the_group() -> None:
 
     async def main() -> None:
         manager = CallbackManager(Hooks, [Failing(log, 1, "one"), AlsoFailing(log, 1, "two")])
-        await manager.call.on_save(path="p")
+        await manager.emit(Hooks.on_save, path="p")
 
     with pytest.raises(ExceptionGroup) as info:
         run(main())
@@ -307,7 +305,7 @@ def test_under_collect_each_failure_is_noted_with_its_callback() -> None:
         Hooks, [Failing(log, 0, "one"), Saver("ok", log), AlsoFailing(log, 2, "two")], errors="collect"
     )
     with pytest.raises(HookErrorGroup) as info:
-        run(manager.call.on_save(path="p"))
+        run(manager.emit(Hooks.on_save, path="p"))
     assert info.value.message == "2 of 3 callbacks raised in hook Hooks.on_save"
     assert [(str(e), e.__notes__) for e in info.value.exceptions] == [
         ("one", ["protocall: raised by callback Failing (implementer 1 of 3) in hook Hooks.on_save"]),
@@ -324,7 +322,7 @@ def test_under_collect_the_failures_are_in_call_order_whatever_order_they_happen
         Hooks, [Failing(log, 3, "late"), AlsoFailing(log, 0, "early")], errors="collect"
     )
     with pytest.raises(HookErrorGroup) as info:
-        run(manager.call.on_save(path="p"))
+        run(manager.emit(Hooks.on_save, path="p"))
     assert [str(e) for e in info.value.exceptions] == ["late", "early"]
 
 
@@ -375,7 +373,7 @@ def test_a_handler_gets_the_exception_with_its_note() -> None:
     manager = CallbackManager(
         Hooks, [Failing([])], errors=lambda cb, hook, exc: notes.append(exc.__notes__)
     )
-    run(manager.call.on_save(path="p"))
+    run(manager.emit(Hooks.on_save, path="p"))
     assert notes == [
         ["protocall: raised by callback Failing (implementer 1 of 1) in hook Hooks.on_save"]
     ]
@@ -484,5 +482,5 @@ def test_a_keyboard_interrupt_in_a_concurrent_hook_propagates(errors: ErrorPolic
     log: Log = []
     manager = CallbackManager(Hooks, [Interrupting(), Saver("slow", log, 5)], errors=errors)
     with pytest.raises(KeyboardInterrupt):
-        run_interrupted(manager.call.on_save(path="p"))
+        run_interrupted(manager.emit(Hooks.on_save, path="p"))
     assert "slow end" not in log

@@ -76,16 +76,6 @@ def test_the_demo_shows_the_registered_callbacks_and_the_implementers_of_each_ho
     }
 
 
-@pytest.mark.parametrize("args", [(), ("demos",), ("demo", "extra")])
-def test_python_m_protocall_without_the_demo_command_prints_usage_and_exits_2(
-    args: tuple[str, ...],
-) -> None:
-    result = run_module(*args)
-    assert result.returncode == 2
-    assert result.stdout == ""
-    assert result.stderr == "usage: python -m protocall demo\n"
-
-
 def test_train_calls_the_hooks_in_sequence_with_their_arguments() -> None:
     recorder = RecordingCallback()
     final = train(CallbackManager(TrainHooks, [recorder]), epochs=2, batches=3)

@@ -43,7 +43,7 @@ def test_dispatch_looks_up_no_method_on_the_callbacks() -> None:
     CountsLookups.lookups = 0
     for _ in range(3):
         manager.call.on_start()
-        manager.call.on_query("k")
+        manager.emit(Hooks.on_query, "k")
         assert manager.emit(Hooks.on_query, "k") == [1]
         assert manager.emit("on_query", "k") == [1]
     assert CountsLookups.lookups == 0
@@ -71,7 +71,7 @@ def test_a_descriptor_is_read_at_registration_not_on_each_call() -> None:
     manager = CallbackManager(Hooks, [FromDescriptor()])
     CountingDescriptor.reads = 0
     assert manager.emit(Hooks.on_query, "a") == [7]
-    manager.call.on_query("b")
+    manager.emit(Hooks.on_query, "b")
     assert CountingDescriptor.reads == 0
 
 
@@ -146,16 +146,15 @@ def test_dispatch_is_rebuilt_when_a_callback_is_registered_or_unregistered() -> 
     assert tags(log) == ["a", "a", "b", "b", "b"]
 
 
-def test_a_dispatcher_fetched_before_a_change_keeps_calling_the_implementers_it_had() -> None:
+def test_a_dispatcher_fetched_before_a_change_calls_the_current_implementers() -> None:
+    """Held hook callers are live (semantics 11)."""
     log: Log = []
     manager = CallbackManager(Hooks, [StartOnly("a", log)])
     on_start = manager.call.on_start
     manager.register(StartOnly("b", log))
     on_start()
-    assert tags(log) == ["a"]
-    log.clear()
-    manager.call.on_start()
     assert tags(log) == ["a", "b"]
+    assert manager.call.on_start is on_start
 
 
 # -- semantics 5: order ----------------------------------------------------------------------
@@ -250,14 +249,26 @@ def test_a_failing_callback_does_not_stop_the_next_call() -> None:
     assert tags(log) == ["after"]
 
 
+class FailsAnew:
+    def on_start(self) -> None:
+        raise ValueError("a new exception on each call")
+
+
+def dispatcher_frames(exc: BaseException) -> list[str]:
+    frames = traceback.extract_tb(exc.__traceback__)
+    return [frame.name for frame in frames if frame.filename.startswith("<protocall")]
+
+
 def test_a_traceback_through_a_dispatcher_names_the_hook() -> None:
-    manager = CallbackManager(Hooks, [Failing(ValueError("broken"))])
-    with pytest.raises(ValueError) as info:
+    manager = CallbackManager(Hooks, [FailsAnew()])
+    with pytest.raises(ValueError) as first:
         manager.call.on_start()
-    frames = traceback.extract_tb(info.value.__traceback__)
-    dispatcher = [frame for frame in frames if frame.filename.startswith("<protocall")]
-    assert [frame.name for frame in dispatcher] == ["on_start"]
-    assert "".join(traceback.format_tb(info.value.__traceback__)).count("in on_start") == 2
+    # The first call after a change finds the snapshot stale and hands over to the fresh code.
+    assert dispatcher_frames(first.value) == ["on_start", "on_start"]
+    with pytest.raises(ValueError) as second:
+        manager.call.on_start()
+    assert dispatcher_frames(second.value) == ["on_start"]
+    assert "".join(traceback.format_tb(second.value.__traceback__)).count("in on_start") == 2
 
 
 # -- semantics 7: mutation during dispatch ---------------------------------------------------
@@ -445,10 +456,16 @@ def test_emit_with_no_implementer_returns_an_empty_list() -> None:
     assert manager.emit(Hooks.on_query, "k") == []
 
 
-def test_call_returns_none_and_discards_the_results() -> None:
+def test_call_refuses_a_hook_that_returns_a_value() -> None:
+    """``call`` would discard the results its type promises: it names ``emit`` and ``first``."""
     manager = CallbackManager(Hooks, [Recorder("a", [], answer=5)])
-    result: object = manager.call.on_query("k")
-    assert result is None
+    with pytest.raises(TypeError) as info:
+        manager.call.on_query  # noqa: B018
+    assert str(info.value) == (
+        "Hooks.on_query returns a value (int), which manager.call would discard: call it with "
+        "manager.emit(Hooks.on_query, ...) for every implementer's result, or "
+        "manager.first(Hooks.on_query, ...) for the first one that is not None"
+    )
 
 
 def test_call_with_no_implementer_does_nothing() -> None:
@@ -653,7 +670,7 @@ class Culprit:
 def test_many_implementers_are_all_called_in_order(count: int) -> None:
     manager = CallbackManager(Hooks, [Numbered(i) for i in range(count)])
     assert manager.emit(Hooks.on_query, "k") == list(range(count))
-    manager.call.on_query("k")
+    manager.emit(Hooks.on_query, "k")
 
 
 @pytest.mark.parametrize("count", [64, 70])
@@ -666,7 +683,7 @@ def test_with_many_implementers_the_note_names_the_one_that_raised(count: int) -
         "in hook Hooks.on_query"
     ]
     with pytest.raises(RuntimeError) as by_call:
-        manager.call.on_query("k")
+        manager.emit(Hooks.on_query, "k")
     assert by_call.value.__notes__ == expected
     with pytest.raises(RuntimeError) as by_emit:
         manager.emit(Hooks.on_query, "k")
@@ -690,7 +707,7 @@ def test_with_many_implementers_sharing_one_callable_the_note_names_the_one_that
     manager = CallbackManager(Hooks, [SharedStatic() for _ in range(70)])
     SharedStatic.calls = 0
     with pytest.raises(RuntimeError) as info:
-        manager.call.on_query("k")
+        manager.emit(Hooks.on_query, "k")
     assert info.value.__notes__ == [
         "protocall: raised by callback SharedStatic (implementer 67 of 70) in hook Hooks.on_query"
     ]
@@ -700,7 +717,7 @@ def test_with_few_implementers_sharing_one_callable_the_note_names_the_one_that_
     manager = CallbackManager(Hooks, [SharedStatic() for _ in range(10)])
     SharedStatic.calls = 60
     with pytest.raises(RuntimeError) as info:
-        manager.call.on_query("k")
+        manager.emit(Hooks.on_query, "k")
     assert info.value.__notes__ == [
         "protocall: raised by callback SharedStatic (implementer 7 of 10) in hook Hooks.on_query"
     ]

@@ -208,7 +208,7 @@ def test_collect_reports_no_results_for_call() -> None:
     log: Log = []
     manager = CallbackManager(Hooks, [Good("a", log), Bad(log)], errors="collect")
     with pytest.raises(HookErrorGroup) as info:
-        manager.call.score(step=1)
+        manager.call.on_step(step=1)
     assert info.value.results == []
 
 

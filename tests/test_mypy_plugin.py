@@ -21,28 +21,33 @@ project installed editable, because mypy imports a plugin into its own process.
 
 from __future__ import annotations
 
+import ast
 import os
 import re
 import subprocess
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
 import pytest
 
-from _checkers import OLDEST_MYPY, find_python
-from _tools import REPO_ROOT, tool_venv
+from _checkers import OLDEST_MYPY
+from _mypy_runs import (
+    OUTPUT_FLAGS,
+    VERSIONS,
+    Reported,
+    mypy_env,
+    mypy_python,
+    mypy_version,
+    parse_errors,
+)
+from _tools import REPO_ROOT
 
 CASES_DIR: Final = REPO_ROOT / "tests" / "mypy_plugin"
 CASE_FILES: Final = tuple(sorted(path.name for path in CASES_DIR.glob("*.py")))
-VERSIONS: Final = ("oldest", "newest")
+PLUGIN_DIR: Final = REPO_ROOT / "src" / "protocall" / "mypy_plugin"
 
 _MARKER: Final = re.compile(r"#\s*E:\s*(?P<codes>[\w|-]+)(?P<pattern>(?:(?!#\s*E:).)*)")
-_ERROR: Final = re.compile(
-    r"^(?P<file>[^:\n]+\.py):(?P<line>\d+): error: (?P<message>.*?)(?:  \[(?P<code>[\w-]+)\])?$",
-    re.MULTILINE,
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,13 +56,6 @@ class Expected:
     codes: frozenset[str]
     """The error code; ``a|b`` accepts either (mypy versions differ on some of their own codes)."""
     pattern: str
-
-
-@dataclass(frozen=True, slots=True)
-class Reported:
-    line: int
-    code: str
-    message: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,35 +69,18 @@ class Run:
     output: str
 
 
-def _oldest_python() -> Path:
-    """The interpreter of a venv with the oldest mypy and protocall (editable) installed.
-
-    mypy 1.11 has no wheels for Python 3.13, so on 3.13 and later its venv is built with
-    python3.12 or python3.11, found as ``.ci/run`` finds them.
-    """
-    interpreter: str | None = None
-    if sys.version_info >= (3, 13):
-        interpreter = find_python("3.12") or find_python("3.11")
-        if interpreter is None:
-            pytest.fail(f"mypy {OLDEST_MYPY} needs python3.12 or python3.11 on the PATH")
-    requirements = [f"mypy=={OLDEST_MYPY}", "-e", str(REPO_ROOT)]
-    return tool_venv("mypy-plugin", requirements, python=interpreter) / "python"
-
-
 def _run_mypy(version: str) -> Run:
-    python = Path(sys.executable) if version == "newest" else _oldest_python()
-    env = {k: v for k, v in os.environ.items() if k not in ("MYPYPATH", "FORCE_COLOR")}
-    env.update(NO_COLOR="1", PYTHONDONTWRITEBYTECODE="1", MYPYPATH=str(REPO_ROOT / "src"))
+    python = mypy_python(version)
     result = subprocess.run(
         [
             str(python), "-m", "mypy",
             "--config-file", "mypy.ini",
             "--no-incremental", "--cache-dir", os.devnull,
-            "--no-pretty", "--no-error-summary", "--hide-error-context", "--show-error-codes",
+            *OUTPUT_FLAGS,
             *CASE_FILES,
         ],
         cwd=CASES_DIR,
-        env=env,
+        env=mypy_env(MYPYPATH=str(REPO_ROOT / "src")),
         capture_output=True,
         text=True,
         timeout=300,
@@ -107,14 +88,7 @@ def _run_mypy(version: str) -> Run:
     )
     output = result.stdout + result.stderr
     assert result.returncode in (0, 1), f"mypy ({version}) failed to run:\n{output}"
-    errors: dict[str, list[Reported]] = {}
-    for match in _ERROR.finditer(result.stdout):
-        reported = Reported(int(match["line"]), match["code"] or "", match["message"])
-        errors.setdefault(Path(match["file"]).name, []).append(reported)
-    mypy_version = subprocess.run(
-        [str(python), "-m", "mypy", "--version"], capture_output=True, text=True, check=True
-    ).stdout.strip()
-    return Run(version, mypy_version, errors, output)
+    return Run(version, mypy_version(python), parse_errors(result.stdout), output)
 
 
 _RUNS: dict[str, Run] = {}
@@ -196,3 +170,53 @@ def test_plugin_entry_point() -> None:
     assert instance.get_method_hook("protocall._manager.CallbackManager.first") is not None
     assert instance.get_method_hook("protocall._manager.CallbackManager.unregister") is None
     assert instance.get_method_hook("builtins.list.append") is None
+
+
+def _runtime_imports(module: Path) -> set[str]:
+    """The runtime modules (``protocall._x``) that a module of the plugin imports."""
+    runtime = REPO_ROOT / "src" / "protocall"
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(module.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.level == 2:
+            names = [node.module] if node.module else [alias.name for alias in node.names]
+            found.update(n.split(".")[0] for n in names if (runtime / f"{n}.py").exists())
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            parts = node.module.split(".")
+            if parts[0] == "protocall" and len(parts) > 1 and parts[1] != "mypy_plugin":
+                found.add(parts[1])
+    return found
+
+
+def test_cache_key_covers_every_module_the_plugin_runs() -> None:
+    """mypy hashes only ``mypy_plugin/__init__.py``; the plugin's ``report_config_data`` digest
+    must cover its other modules and the runtime modules whose rules it shares, or a change to
+    them would leave mypy's cached errors stale."""
+    from protocall.mypy_plugin import digested_sources
+
+    digested = {path.resolve() for path in digested_sources()}
+    modules = sorted(PLUGIN_DIR.glob("*.py"))
+    assert {path.resolve() for path in modules} <= digested
+    shared = {name for module in modules for name in _runtime_imports(module)}
+    assert "_errors" in shared  # the scan finds the imports it is meant to find
+    missing = {name for name in shared if (PLUGIN_DIR.parent / f"{name}.py").resolve() not in digested}
+    assert not missing, f"runtime modules the plugin imports but does not digest: {missing}"
+
+
+_UNCACHED: Final = frozenset(
+    {"arguments", "body", "decorators", "defs", "definition", "initializer", "original_def",
+     "unanalyzed_type", "variable"}
+)
+"""Attributes of mypy's nodes (and ``CallableType.definition``) that its incremental cache does
+not restore: a plugin that reads them crashes or answers differently once the module that
+defines the node is loaded from the cache."""
+
+
+@pytest.mark.parametrize("module", sorted(p.name for p in PLUGIN_DIR.glob("*.py")))
+def test_plugin_reads_no_attribute_lost_in_the_cache(module: str) -> None:
+    tree = ast.parse((PLUGIN_DIR / module).read_text(encoding="utf-8"))
+    read = sorted(
+        f"line {node.lineno}: .{node.attr}"
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Attribute) and node.attr in _UNCACHED
+    )
+    assert not read, f"{module} reads node attributes that mypy does not cache: {read}"

@@ -69,6 +69,8 @@ class Spec(OnStart, OnBatch, OnMove, Score, OnTick, Protocol):
 
 HOOKS: Final[tuple[str, ...]] = ("on_start", "on_batch", "on_move", "score", "on_tick")
 ASYNC_HOOKS: Final = frozenset({"on_tick"})
+RETURNING_HOOKS: Final = frozenset({"score"})
+"""Hooks declared with a result: ``call`` refuses them (semantics 10), ``emit`` returns it."""
 HOOK_PROTOCOLS: Final[Mapping[str, type]] = {
     "on_start": OnStart,
     "on_batch": OnBatch,
@@ -314,6 +316,10 @@ class ManagerMachine(RuleBasedStateMachine):
     # -- dispatch helpers ----------------------------------------------------------------
 
     def dispatch(self, hook: str, how: How, args: Args, kwargs: Kwargs) -> object:
+        if how == "call" and hook in RETURNING_HOOKS:
+            with pytest.raises(TypeError, match="manager.call would discard"):
+                getattr(self.manager.call, hook)
+            how = "emit-name"
         if how == "call":
             result: object = getattr(self.manager.call, hook)(*args, **kwargs)
         elif how == "emit-name":
@@ -332,7 +338,7 @@ class ManagerMachine(RuleBasedStateMachine):
         self.log.clear()
         result = self.dispatch(hook, how, args, kwargs)
         self.check_log(hook, args, kwargs, expected)
-        if how == "call":
+        if how == "call" and hook not in RETURNING_HOOKS:
             assert result is None
         else:
             assert isinstance(result, list)

@@ -229,8 +229,8 @@ def test_a_spec_with_a_dunder_method_is_a_type_error() -> None:
     with pytest.raises(TypeError) as info:
         make_manager(WithDunder)
     assert str(info.value) == (
-        "WithDunder.__call__: a hook cannot be a dunder method; give the hook a plain name such "
-        "as `on_call`"
+        "WithDunder.__call__: a hook cannot be a dunder method ('__call__'); give the hook a plain "
+        "name such as `on_call`"
     )
 
 

@@ -1,19 +1,8 @@
-"""``python -m protocall demo``: run the demo training loop."""
+"""``python -m protocall``: the command line (``--help`` lists the commands)."""
 
 from __future__ import annotations
 
-import sys
-
-
-def main(argv: list[str]) -> int:
-    if argv[:1] == ["demo"] and len(argv) == 1:
-        from .demo import main as demo
-
-        demo()
-        return 0
-    print("usage: python -m protocall demo", file=sys.stderr)
-    return 2
-
+from ._cli import main
 
 if __name__ == "__main__":
-    raise SystemExit(main(sys.argv[1:]))
+    raise SystemExit(main())

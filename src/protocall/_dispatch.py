@@ -1,463 +1,436 @@
-"""Per-hook dispatchers, generated as specialised Python functions.
+"""Dispatchers: one stable function per hook and mode, whose code is specialised per snapshot.
 
-Like attrs generating ``__init__``, we write the source of a dispatcher once per *shape* — the
-hook's parameter list, what each implementer is passed, the number of implementers, the mode
-(``call``, ``emit``, ``first``), sync or async — compile it into a factory, and cache the
-factory. Building a dispatcher for a new set of implementers is then one call of the cached
-factory with the bound methods as its arguments.
-
-For the hook ``def on_batch(self, *, loss: float) -> None`` and two implementers, the generated
-``call`` dispatcher under the default error policy is::
+``manager.call.on_batch`` is a plain Python function made once per manager, hook and mode
+(``call``, ``emit`` or ``first``) and never replaced, so a caller may hold it (semantics 11). It
+reads the hook's current implementers from a closure cell, ``_pc_snapshot``, which holds the
+pair ``(methods, who)``: the implementers' callables in call order, and a :class:`Who` that
+names their callbacks for exception notes. For the hook ``def on_batch(self, *, loss)`` and two
+implementers, the code in use is::
 
     def on_batch(*, loss):
         try:
-            m0(loss=loss)
-            m1(loss=loss)
-        except BaseException as exc:
-            fail(exc, (exc.__traceback__.tb_lineno - FIRST_LINE) // 1)
+            (_pc_m0, _pc_m1), _pc_who = _pc_snapshot
+        except _pc_Stale:
+            return _pc_state.refreshed("call", None)(loss=loss)
+        try:
+            _pc_m0(loss=loss)
+            _pc_m1(loss=loss)
+        except _pc_BaseException as _pc_exc:
+            _pc_state.failed(_pc_exc, _pc_who, (5, 6))
             raise
 
-straight-line calls with the hook's own parameters, no loop and no ``*args``/``**kwargs``
-packing, so that it runs as fast as (or faster than) a hand-written loop over the bound methods.
-The line of the failing call, read from the traceback only when something raised, tells which
-implementer failed, so the happy path pays nothing for the exception note.
+Straight-line calls with the hook's own parameters, no loop and no ``*args``/``**kwargs``
+packing: as fast as a hand-written loop. The unpacking reads one snapshot, so a dispatch that
+has started finishes with the implementers it started with (semantics 7).
 
-The other error policies (collect, handler) and concurrent async hooks use a loop with a
-``try`` per implementer: they cost a little more per call, and only managers that ask for them pay.
+**Publishing a change.** The hook state (``_hookstate``) sets the cell to ``None`` when the
+registrations change, and on the next call, under the manager's lock, stores the new snapshot
+and swaps the function's ``__code__`` for the code written for that many implementers. Every
+code reads the cell once and unpacks it to exactly its own count: a stale cell (``None``) or a
+snapshot of another count fails to unpack, and that call asks the state for the current function
+instead. So dispatch takes no lock and never uses a snapshot with code written for another.
+
+**Hygiene.** Generated names all start with ``_pc_``; a hook whose parameters use that prefix,
+or are not identifiers, gets the generic ``(*_pc_args, **_pc_kwargs)`` form. The code runs with
+empty builtins: the few it needs are ``_pc_``-prefixed globals, so no parameter name a user
+chooses (``BaseException``, ``enumerate``) can shadow them. Codes are cached per shape in a
+bounded cache, together with their ``linecache`` entries (which make tracebacks show the lines).
+
+Error policies other than "raise", and more implementers than :data:`STRAIGHT_LINE_LIMIT`, use
+a loop over the snapshot; concurrent ``async`` hooks use :func:`concurrent_dispatcher`.
 """
 
 from __future__ import annotations
 
+import types
+from collections.abc import Callable, Sequence
 from keyword import iskeyword
-from collections.abc import Callable, Coroutine, Sequence
-from functools import lru_cache
-from typing import TYPE_CHECKING, Any, Final, Literal, TypeAlias, cast
+from typing import TYPE_CHECKING, Any, Final, Literal, NamedTuple, TypeAlias
+
+if TYPE_CHECKING:
+    import inspect
 
 __all__ = [
     "GENERIC_SHAPE",
     "STRAIGHT_LINE_LIMIT",
-    "TAKES_ALL",
-    "Recovery",
+    "SKIPPED",
+    "CodeKey",
+    "Mode",
     "Shape",
-    "Target",
-    "build_dispatcher",
-    "build_keyed_dispatcher",
+    "Who",
+    "code_for",
+    "new_dispatcher",
     "shape_of",
 ]
 
-if TYPE_CHECKING:  # annotations only: subscripting typing constructs costs import time
-    import inspect
-
-    Mode: TypeAlias = Literal["call", "emit", "first"]
-    Failure: TypeAlias = Callable[[BaseException, int], None]
-    """Adds the note to an exception raised by the implementer at the given index."""
+Mode: TypeAlias = Literal["call", "emit", "first"]
+Form: TypeAlias = Literal["straight", "loop", "recovering"]
 
 STRAIGHT_LINE_LIMIT: Final = 64
 """Up to this many implementers, the calls are written out one per line; beyond, a loop."""
 
-_PREFIX: Final = "_pc_"
-
-TAKES_ALL: Final[frozenset[str]] = frozenset()
-"""The keywords left out by an implementer that takes them all: one set that every such
-:class:`Target` shares (``frozenset()`` makes a new set each time)."""
+PREFIX: Final = "_pc_"
 
 
-class Shape:
-    """How a dispatcher receives its arguments and forwards them to each implementer."""
+class _Skipped:
+    """What an unchecked manager's skipped (non-callable) attribute returns: left out of results."""
 
-    __slots__ = ("all_arguments", "exact", "forwards", "parameters")
-
-    def __init__(self, parameters: str, forwards: tuple[tuple[str, str], ...], exact: bool) -> None:
-        self.parameters: Final = parameters
-        """The dispatcher's parameter list, e.g. ``*, loss, output``."""
-        self.forwards: Final = forwards
-        """Per hook parameter, its name and how it is forwarded, e.g. ``("loss", "loss=loss")``."""
-        self.exact: Final = exact
-        """Forwards the hook's own parameters by name (else ``*args, **kwargs``)."""
-        self.all_arguments: Final = ", ".join(text for _, text in forwards)
-        """The argument list of a call that forwards every parameter."""
-
-    def arguments(self, dropped: frozenset[str] = TAKES_ALL) -> str:
-        """The argument list of a forwarded call, less the keyword-only ``dropped`` ones."""
-        if not dropped:
-            return self.all_arguments
-        return ", ".join(text for name, text in self.forwards if name not in dropped)
+    def __repr__(self) -> str:
+        return "<skipped>"
 
 
-GENERIC_SHAPE: Final = Shape(
-    parameters=f"*{_PREFIX}args, **{_PREFIX}kwargs",
-    forwards=(("", f"*{_PREFIX}args"), ("", f"**{_PREFIX}kwargs")),
-    exact=False,
-)
-"""Forwards whatever it is given: for unchecked managers and hooks with default values."""
+SKIPPED: Final = _Skipped()
 
 
-class Target:
-    """One implementer, as the dispatcher calls it."""
+class Who:
+    """The callbacks of a snapshot, in call order, for exception notes and error policies."""
 
-    __slots__ = ("dropped", "method")
-
-    def __init__(self, method: Callable[..., Any], dropped: frozenset[str] = TAKES_ALL) -> None:
-        self.method: Final = method
-        self.dropped: Final = dropped
-        """Keyword-only hook parameters this implementer does not take: they are not passed."""
-
-
-class Recovery:
-    """An error policy other than "raise at once": what to do with each failure, and at the end.
-
-    ``handle(exc, index, errors)`` is called (after the note is added) for an :class:`Exception`
-    from the implementer at ``index`` and returns the updated list of collected errors (or None);
-    ``finish(errors, results)`` runs after the last implementer and raises if it must.
-    """
-
-    __slots__ = ("finish", "handle")
+    __slots__ = ("callbacks", "skipped", "skips")
 
     def __init__(
-        self,
-        *,
-        handle: Callable[[Exception, int, list[Exception] | None], list[Exception] | None],
-        finish: Callable[[list[Exception] | None, list[Any]], None],
+        self, callbacks: tuple[object, ...], *, skipped: frozenset[int] = frozenset()
     ) -> None:
-        self.handle: Final = handle
-        self.finish: Final = finish
+        self.callbacks: Final = callbacks
+        self.skipped: Final = skipped
+        """Unchecked: the positions of non-callable attributes, which are skipped."""
+        self.skips: Final = bool(skipped)
+        """Some implementer is skipped (an unchecked ``emit`` leaves it out of the results)."""
+
+    def describe(self, index: int) -> str:
+        """``Cls (implementer 2 of 3)``: the callback at ``index``, counted as ``implementers()``
+        counts (skipped attributes aside)."""
+        culprit = type(self.callbacks[index]).__qualname__
+        rank = index + 1 - sum(1 for i in self.skipped if i < index)
+        return f"{culprit} (implementer {rank} of {len(self.callbacks) - len(self.skipped)})"
 
 
-@lru_cache(maxsize=1024)
+class Shape(NamedTuple):
+    """How a dispatcher receives its arguments and forwards them to each implementer."""
+
+    parameters: str
+    """The dispatcher's parameter list, e.g. ``*, loss, output``."""
+    arguments: str
+    """The argument list of each forwarded call, e.g. ``loss=loss, output=output``."""
+
+
+GENERIC_SHAPE: Final = Shape(f"*{PREFIX}args, **{PREFIX}kwargs", f"*{PREFIX}args, **{PREFIX}kwargs")
+"""Forwards whatever it is given: unchecked managers, hooks with defaults or overloads."""
+
+
 def shape_of(signature: inspect.Signature) -> Shape:
-    """The exact-parameter shape of a hook signature (without ``self``).
+    """The exact-parameter shape of a hook signature (without ``self``), or the generic one.
 
-    A parameter with a default cannot be forwarded exactly (we would have to invent its value when
-    the caller omits it, overriding the implementer's own default), so such hooks use the generic
-    shape.
+    A parameter with a default cannot be forwarded exactly (the dispatcher would have to invent
+    its value when the caller omits it), so such hooks use the generic shape; so do parameter
+    names that are not plain identifiers or that use the generated code's prefix.
     """
     parameters = list(signature.parameters.values())
-    if any(p.default is not p.empty or p.name.startswith(_PREFIX) for p in parameters):
+    if any(
+        p.default is not p.empty
+        or not p.name.isidentifier()
+        or iskeyword(p.name)
+        or p.name.startswith(PREFIX)
+        for p in parameters
+    ):
         return GENERIC_SHAPE
     bare = signature.replace(
         parameters=[p.replace(annotation=p.empty) for p in parameters],
         return_annotation=signature.empty,
     )
-    forwards: list[tuple[str, str]] = []
+    forwards: list[str] = []
     for p in parameters:
         if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD):
-            forwards.append((p.name, p.name))
+            forwards.append(p.name)
         elif p.kind is p.VAR_POSITIONAL:
-            forwards.append((p.name, f"*{p.name}"))
+            forwards.append(f"*{p.name}")
         elif p.kind is p.KEYWORD_ONLY:
-            forwards.append((p.name, f"{p.name}={p.name}"))
+            forwards.append(f"{p.name}={p.name}")
         else:
-            forwards.append((p.name, f"**{p.name}"))
-    return Shape(str(bare)[1:-1], tuple(forwards), exact=True)
+            forwards.append(f"**{p.name}")
+    return Shape(str(bare)[1:-1], ", ".join(forwards))
 
 
-def build_dispatcher(
-    *,
-    mode: Mode,
-    shape: Shape,
-    is_async: bool,
-    targets: Sequence[Target],
-    fail: Failure,
-    name: str,
-    qualname: str,
-    recovery: Recovery | None = None,
-    concurrent: bool = False,
-) -> Callable[..., Any]:
-    """A function that calls the ``targets`` in order with the arguments it is given.
+class CodeKey(NamedTuple):
+    """Everything a dispatcher's code depends on."""
 
-    ``call`` returns None, ``emit`` the list of results, ``first`` the first result that is not
-    None (and stops there). For ``is_async`` the function is a coroutine function that awaits each
-    call in turn, or, when ``concurrent``, runs them all as one task group. ``fail(exc, index)`` is
-    called when the implementer at ``index`` raises, before the error policy (``recovery``, or by
-    default: propagate at once) applies.
+    mode: Mode
+    shape: Shape
+    is_async: bool
+    form: Form
+    implementers: int
+    """How many, for the straight form (the others take any number: -1)."""
+    planned: bool
+    """Unchecked: the snapshot holds one methods tuple per keyword shape of the call."""
+
+
+def form_for(count: int, *, recovering: bool) -> tuple[Form, int]:
+    """The code form (and its count) for a snapshot of ``count`` implementers."""
+    if recovering:
+        return "recovering", -1
+    if count > STRAIGHT_LINE_LIMIT:
+        return "loop", -1
+    return "straight", count
+
+
+_GLOBALS: Final[dict[str, object]] = {
+    "__builtins__": {},
+    f"{PREFIX}BaseException": BaseException,
+    f"{PREFIX}Exception": Exception,
+    f"{PREFIX}Stale": (TypeError, ValueError, KeyError),
+    f"{PREFIX}enumerate": enumerate,
+    f"{PREFIX}tuple": tuple,
+    f"{PREFIX}SKIPPED": SKIPPED,
+}
+"""The generated code's only globals (no builtins), shared by every dispatcher."""
+
+_CODE_CACHE_LIMIT: Final = 256
+_codes: Final[dict[CodeKey, tuple[types.CodeType, str]]] = {}
+
+
+def code_for(key: CodeKey) -> types.CodeType:
+    """The compiled code of a dispatcher of this key: written and compiled once per key.
+
+    The cache (and the ``linecache`` entries it adds) is bounded: the oldest key is dropped,
+    with its ``linecache`` entry, when it is full.
     """
-    if concurrent:
-        adapted = [_adapted(t) for t in targets]
-        dispatcher = _concurrent_dispatcher(mode, adapted, fail, recovery)
-    elif (
-        recovery is None
-        and (shape.exact or not any(t.dropped for t in targets))  # else adapters drop keywords
-        and len(targets) <= STRAIGHT_LINE_LIMIT
-    ):
-        arguments = tuple(shape.arguments(t.dropped) for t in targets)
-        factory = _factory(mode, shape.parameters, arguments, is_async, "straight")
-        dispatcher = factory(fail, *(t.method for t in targets))
-    else:
-        methods = tuple(_adapted(t) for t in targets)
-        form = "loop" if recovery is None else "recovering"
-        factory = _factory(mode, shape.parameters, (shape.arguments(),), is_async, form)
-        if recovery is None:
-            dispatcher = factory(fail, methods)
-        else:
-            dispatcher = factory(_noting(fail, recovery), methods, recovery.finish)
-    # Tracebacks then read "in TrainHooks.call.on_batch" rather than "in _pc_dispatch".
-    dispatcher.__code__ = dispatcher.__code__.replace(co_name=name, co_qualname=qualname)
-    dispatcher.__name__ = name
-    dispatcher.__qualname__ = qualname
-    return dispatcher
+    found = _codes.get(key)
+    if found is not None:
+        return found[0]
+    import linecache  # here: it imports tokenize and re, which importing protocall does without
 
-
-def _adapted(target: Target) -> Callable[..., Any]:
-    """The target's method, or a wrapper that leaves out the keywords it does not take."""
-    method, dropped = target.method, target.dropped
-    if not dropped:
-        return method
-
-    def adapter(*args: Any, **kwargs: Any) -> Any:
-        for keyword in dropped:
-            kwargs.pop(keyword, None)
-        return method(*args, **kwargs)
-
-    return adapter
-
-
-def _noting(
-    fail: Failure, recovery: Recovery
-) -> Callable[[Exception, int, list[Exception] | None], list[Exception] | None]:
-    def handle(
-        exc: Exception, index: int, errors: list[Exception] | None
-    ) -> list[Exception] | None:
-        fail(exc, index)
-        return recovery.handle(exc, index, errors)
-
-    return handle
-
-
-@lru_cache(maxsize=1024)
-def _factory(
-    mode: Mode, parameters: str, arguments: tuple[str, ...], is_async: bool, form: str
-) -> Callable[..., Any]:
-    """Compile (once per distinct key) the factory that makes dispatchers of this shape.
-
-    ``form`` is "straight" (one line per implementer; ``arguments`` holds each one's argument
-    list), "loop" or "recovering" (``arguments`` holds the one argument list of every call).
-    """
-    writer = _SOURCES[form]
-    lines = writer(mode, parameters, arguments, "await " if is_async else "")
-    define = "async def" if is_async else "def"
-    lines[1] = lines[1].replace("def ", f"{define} ", 1)
-    source = "\n".join(lines) + "\n"
-    filename = (
-        f"<protocall {form} {mode} dispatcher: {'async ' if is_async else ''}({parameters})"
-        f" x{len(arguments)}>"
-    )
-    # Registered like attrs does, so that tracebacks through a dispatcher show its lines.
-    import linecache  # here: it imports tokenize and re, which protocall's import does without
-
-    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+    source = "\n".join(_template(key)) + "\n"
+    filename = f"<protocall {key.form} {key.mode} dispatcher {key.implementers}: ({key.shape.parameters})>"
     namespace: dict[str, Any] = {}
-    exec(compile(source, filename, "exec"), {"__builtins__": __builtins__}, namespace)  # noqa: S102
-    return cast(Callable[..., Any], namespace[f"{_PREFIX}factory"])
+    exec(compile(source, filename, "exec"), dict(_GLOBALS), namespace)  # noqa: S102
+    template: types.FunctionType = namespace[f"{PREFIX}template"]
+    code = next(c for c in template.__code__.co_consts if isinstance(c, types.CodeType))
+    if code.co_freevars != _FREEVARS:
+        raise AssertionError(f"generated dispatcher has free variables {code.co_freevars}")
+    while len(_codes) >= _CODE_CACHE_LIMIT:
+        _, old_filename = _codes.pop(next(iter(_codes)))
+        linecache.cache.pop(old_filename, None)
+    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+    _codes[key] = (code, filename)
+    return code
 
 
-def _straight(mode: Mode, parameters: str, arguments: tuple[str, ...], wait: str) -> list[str]:
-    p = _PREFIX
-    names = "".join(f", {p}m{i}" for i in range(len(arguments)))
-    lines = [f"def {p}factory({p}fail{names}):", f"    def {p}dispatch({parameters}):"]
-    if not arguments:
-        lines.append(
-            {
-                "call": "        return None",
-                "emit": "        return []",
-                "first": "        return None",
-            }[mode]
-        )
-        return [*lines, f"    return {p}dispatch"]
+_FREEVARS: Final = (f"{PREFIX}snapshot", f"{PREFIX}state")
+
+
+def new_dispatcher(
+    key: CodeKey, *, name: str, qualname: str, cells: tuple[types.CellType, types.CellType]
+) -> types.FunctionType:
+    """A dispatcher function with the code of ``key``, reading ``cells``.
+
+    ``cells`` holds the snapshot and the hook state, which the code asks when the snapshot is
+    stale, when an implementer fails and under an error policy (see ``_hookstate.HookState``).
+    """
+    code = code_for(key).replace(co_name=name, co_qualname=qualname)
+    function = types.FunctionType(code, _GLOBALS, name, None, cells)
+    function.__qualname__ = qualname
+    return function
+
+
+def swap_code(function: types.FunctionType, key: CodeKey) -> None:
+    """Give ``function`` the code of ``key``, keeping its name (for tracebacks)."""
+    code = code_for(key)
+    function.__code__ = code.replace(co_name=function.__name__, co_qualname=function.__qualname__)
+
+
+# -- the sources ----------------------------------------------------------------------------------
+
+
+def _template(key: CodeKey) -> list[str]:
+    """The source of a module defining ``_pc_template``, whose inner function is the dispatcher."""
+    p = PREFIX
+    mode = key.mode
+    wait = "await " if key.is_async else ""
+    define = "async def" if key.is_async else "def"
+    lines = [
+        f"def {p}template():",
+        f"    {p}snapshot = {p}state = None",
+        f"    {define} {p}dispatch({key.shape.parameters}):",
+    ]
+    refresh_key = f"{p}tuple({p}kwargs)" if key.planned else "None"
+    if key.form == "straight":
+        names = "".join(f"{p}m{i}, " for i in range(key.implementers))
+        unpacked = f"[{names}]" if key.implementers else "[]"
+    else:
+        unpacked = f"{p}ms"
     lines.append("        try:")
-    if mode == "call":
-        first, per = len(lines) + 1, 1
-        lines += [f"            {wait}{p}m{i}({args})" for i, args in enumerate(arguments)]
-    elif mode == "emit":
-        lines.append("            return [")
-        first, per = len(lines) + 1, 1
-        lines += [f"                {wait}{p}m{i}({args})," for i, args in enumerate(arguments)]
-        lines.append("            ]")
+    if key.planned:
+        lines.append(f"            {p}plans, {p}who = {p}snapshot")
+        lines.append(f"            {unpacked} = {p}plans[{p}tuple({p}kwargs)]")
     else:
-        first, per = len(lines) + 1, 2
-        for i, args in enumerate(arguments):
-            lines.append(f"            if ({p}r := {wait}{p}m{i}({args})) is not None:")
-            lines.append(f"                return {p}r")
-        # a return inside `try` is fine: nothing to clean up
+        lines.append(f"            {unpacked}, {p}who = {p}snapshot")
     lines += [
-        f"        except BaseException as {p}exc:",
-        f"            {p}fail({p}exc, ({p}exc.__traceback__.tb_lineno - {first}) // {per})",
-        "            raise",
+        f"        except {p}Stale:",
+        f"            return {wait}{p}state.refreshed({mode!r}, {refresh_key})({key.shape.arguments})",
     ]
-    if mode == "first":
-        lines.append("        return None")
-    return [*lines, f"    return {p}dispatch"]
-
-
-def _loop(mode: Mode, parameters: str, arguments: tuple[str, ...], wait: str) -> list[str]:
-    p = _PREFIX
-    call = f"{wait}{p}m({arguments[0]})"
-    lines = [f"def {p}factory({p}fail, {p}methods):", f"    def {p}dispatch({parameters}):"]
-    lines.append(f"        {p}i = -1")
-    if mode == "emit":
-        lines.append(f"        {p}results = []")
-    # The index, not the method, names the culprit: a staticmethod hook is the same object for
-    # every instance.
-    lines += ["        try:", f"            for {p}i, {p}m in enumerate({p}methods):"]
-    if mode == "call":
-        lines.append(f"                {call}")
-    elif mode == "emit":
-        lines.append(f"                {p}results.append({call})")
-    else:
-        lines += [
-            f"                if ({p}r := {call}) is not None:",
-            f"                    return {p}r",
-        ]
-    lines += [
-        f"        except BaseException as {p}exc:",
-        f"            {p}fail({p}exc, {p}i)",
-        "            raise",
-        f"        return {p}results" if mode == "emit" else "        return None",
-        f"    return {p}dispatch",
-    ]
+    writer = {"straight": _straight, "loop": _loop, "recovering": _recovering}[key.form]
+    lines += writer(key, len(lines) + 1, wait)
+    lines.append(f"    return {p}dispatch")
     return lines
 
 
-def _recovering(mode: Mode, parameters: str, arguments: tuple[str, ...], wait: str) -> list[str]:
-    p = _PREFIX
-    lines = [
-        f"def {p}factory({p}handle, {p}methods, {p}finish):",
-        f"    def {p}dispatch({parameters}):",
+def _straight(key: CodeKey, line: int, wait: str) -> list[str]:
+    p = PREFIX
+    arguments = key.shape.arguments
+    if key.implementers == 0:
+        return ["        return []" if key.mode == "emit" else "        return None"]
+    body = ["        try:"]
+    calls: list[int] = []
+    if key.mode == "call":
+        for i in range(key.implementers):
+            calls.append(line + len(body))
+            body.append(f"            {wait}{p}m{i}({arguments})")
+    elif key.mode == "emit":
+        body.append(f"            {p}results = [")
+        for i in range(key.implementers):
+            calls.append(line + len(body))
+            body.append(f"                {wait}{p}m{i}({arguments}),")
+        body.append("            ]")
+    else:
+        for i in range(key.implementers):
+            calls.append(line + len(body))
+            body.append(f"            if {_found(key, f'{wait}{p}m{i}({arguments})')}:")
+            body.append(f"                return {p}r")
+    table = ", ".join(map(str, calls)) + ","
+    body += [
+        f"        except {p}BaseException as {p}exc:",
+        f"            {p}state.failed({p}exc, {p}who, ({table}))",
+        "            raise",
+    ]
+    return body + _ending(key)
+
+
+def _loop(key: CodeKey, line: int, wait: str) -> list[str]:
+    p = PREFIX
+    call = f"{wait}{p}m({key.shape.arguments})"
+    body = [f"        {p}i = -1"]
+    if key.mode == "emit":
+        body.append(f"        {p}results = []")
+    body += ["        try:", f"            for {p}i, {p}m in {p}enumerate({p}ms):"]
+    if key.mode == "call":
+        body.append(f"                {call}")
+    elif key.mode == "emit":
+        body.append(f"                {p}results.append({call})")
+    else:
+        body += [f"                if {_found(key, call)}:", f"                    return {p}r"]
+    body += [
+        f"        except {p}BaseException as {p}exc:",
+        f"            {p}state.failed_at({p}exc, {p}who, {p}i)",
+        "            raise",
+    ]
+    return body + _ending(key)
+
+
+def _recovering(key: CodeKey, line: int, wait: str) -> list[str]:
+    p = PREFIX
+    body = [
         f"        {p}errors = None",
         f"        {p}results = []",
-        f"        for {p}i, {p}m in enumerate({p}methods):",
+        f"        for {p}i, {p}m in {p}enumerate({p}ms):",
         "            try:",
-        f"                {p}r = {wait}{p}m({arguments[0]})",
-        f"            except Exception as {p}exc:",
-        f"                {p}errors = {p}handle({p}exc, {p}i, {p}errors)",
+        f"                {p}r = {wait}{p}m({key.shape.arguments})",
+        f"            except {p}Exception as {p}exc:",
+        f"                {p}errors = {p}state.recover({p}exc, {p}who, {p}i, {p}errors)",
         "                continue",
     ]
-    if mode == "emit":
-        lines.append(f"            {p}results.append({p}r)")
-    elif mode == "first":
-        lines += [
-            f"            if {p}r is not None:",
-            f"                {p}finish({p}errors, [{p}r])",
+    if key.mode == "emit":
+        body.append(f"            {p}results.append({p}r)")
+    elif key.mode == "first":
+        body += [
+            f"            if {_found(key, f'{p}r')}:",
+            f"                {p}state.finish({p}errors, [{p}r], {p}who)",
             f"                return {p}r",
         ]
-    lines.append(f"        {p}finish({p}errors, {p}results)")
-    lines.append(f"        return {p}results" if mode == "emit" else "        return None")
-    return [*lines, f"    return {p}dispatch"]
+    body.append(f"        {p}state.finish({p}errors, {p}results, {p}who)")
+    return body + _ending(key)
 
 
-_SOURCES: Final[dict[str, Callable[[Mode, str, tuple[str, ...], str], list[str]]]] = {
-    "straight": _straight,
-    "loop": _loop,
-    "recovering": _recovering,
-}
+def _found(key: CodeKey, value: str) -> str:
+    """The condition under which ``first`` returns ``value`` (binding it to ``_pc_r``)."""
+    p = PREFIX
+    found = f"({p}r := {value}) is not None"
+    # Unchecked: a skipped attribute's marker is no result either.
+    return f"{found} and {p}r is not {p}SKIPPED" if key.planned else found
 
 
-def _concurrent_dispatcher(
-    mode: Mode, methods: Sequence[Callable[..., Any]], fail: Failure, recovery: Recovery | None
-) -> Callable[..., Coroutine[Any, Any, Any]]:
+def _ending(key: CodeKey) -> list[str]:
+    p = PREFIX
+    if key.mode == "emit":
+        if key.planned:  # unchecked: a skipped attribute's marker is no result
+            return [
+                f"        if {p}who.skips:",
+                f"            return {p}state.without_skipped({p}results)",
+                f"        return {p}results",
+            ]
+        return [f"        return {p}results"]
+    return ["        return None"]
+
+
+def concurrent_dispatcher(
+    mode: Mode, current: Callable[[], tuple[Sequence[Callable[..., Any]], Who]], state: Any
+) -> Callable[..., Any]:
     """An ``async`` dispatcher that runs every implementer at once, as one task group.
 
-    Under the default policy the first failure cancels the others and the task group raises an
-    :class:`ExceptionGroup` of the failures; under a recovering policy every implementer runs to
-    the end. Results are reported in implementer order, whatever order they finished in.
+    ``current()`` gives the snapshot. Under the default policy the first failure cancels the
+    others and the task group raises an :class:`ExceptionGroup` of the failures; under a
+    recovering policy every implementer runs to the end. Results come in implementer order,
+    whatever order they finished in; ``first`` waits for all of them and returns the first
+    result, in that order, that is not None.
+
+    A callback that raises :class:`asyncio.CancelledError` itself (not because the dispatch was
+    cancelled) does not vanish as a cancelled task would: once the group is done, its
+    ``CancelledError`` propagates from the dispatch, never a shorter list of results.
     """
     import asyncio  # here, not at the top: asyncio is slow to import, and only this needs it
 
-    methods = tuple(methods)
-    missing = object()
-
-    async def _pc_dispatch(*args: Any, **kwargs: Any) -> Any:
+    async def dispatch(*args: Any, **kwargs: Any) -> Any:
+        methods, who = current()
+        missing = object()
         results: list[Any] = [missing] * len(methods)
         errors: list[Exception] | None = None
+        cancelled: list[BaseException] = []
         failed_at: dict[int, int] = {}
-
-        def call_order(exc: Exception) -> int:
-            return failed_at.get(id(exc), len(methods))
 
         async def run(index: int, method: Callable[..., Any]) -> None:
             nonlocal errors
             try:
                 results[index] = await method(*args, **kwargs)
+            except asyncio.CancelledError as exc:
+                task = asyncio.current_task()
+                if task is not None and task.cancelling():
+                    raise  # the dispatch itself is being cancelled
+                state.failed_at(exc, who, index)
+                cancelled.append(exc)
             except Exception as exc:
-                fail(exc, index)
-                if recovery is None:
-                    raise
-                failed_at[id(exc)] = index
-                errors = recovery.handle(exc, index, errors)
+                if state.recovering:
+                    failed_at[id(exc)] = index
+                    errors = state.recover(exc, who, index, errors)
+                    return
+                state.failed_at(exc, who, index)
+                raise
 
         if methods:
             async with asyncio.TaskGroup() as group:
                 for index, method in enumerate(methods):
                     group.create_task(run(index, method))
+        if cancelled:
+            raise cancelled[0]
         if errors:  # report failures in call order, not in the order they happened
+
+            def call_order(exc: Exception) -> int:
+                return failed_at.get(id(exc), len(methods))
+
             errors.sort(key=call_order)
         done = [r for r in results if r is not missing]
         if mode == "first":
             found = next((r for r in done if r is not None), None)
-            if recovery is not None:
-                recovery.finish(errors, [] if found is None else [found])
+            state.finish(errors, [] if found is None else [found], who)
             return found
-        if recovery is not None:
-            recovery.finish(errors, done)
+        state.finish(errors, done, who)
         return done if mode == "emit" else None
 
-    return _pc_dispatch
-
-
-_KEYED_SHAPES_LIMIT: Final = 32
-"""Call shapes remembered per keyed dispatcher; past that, calls use the generic form."""
-
-
-def build_keyed_dispatcher(
-    *,
-    mode: Mode,
-    targets: Sequence[Target],
-    fail: Failure,
-    name: str,
-    qualname: str,
-) -> Callable[..., Any]:
-    """For unchecked managers, which know no hook signature: one exact dispatcher per call shape.
-
-    The generic form passes ``*args, **kwargs`` on to every implementer, unpacking the keyword
-    dict once per implementer. Here the entry point looks at the shape of the call (how many
-    positional arguments, which keyword names), and forwards it, once, to a dispatcher generated
-    for that shape, whose calls pass named arguments straight through.
-    """
-
-    def build(shape: Shape) -> Callable[..., Any]:
-        return build_dispatcher(
-            mode=mode,
-            shape=shape,
-            is_async=False,
-            targets=targets,
-            fail=fail,
-            name=name,
-            qualname=qualname,
-        )
-
-    generic = build(GENERIC_SHAPE)
-    shaped: dict[tuple[object, ...], Callable[..., Any]] = {}
-
-    def for_shape(key: tuple[object, ...]) -> Callable[..., Any]:
-        count = cast(int, key[0])
-        keywords = cast(tuple[str, ...], key[1:])
-        if len(shaped) >= _KEYED_SHAPES_LIMIT or not all(
-            k.isidentifier() and not iskeyword(k) and not k.startswith(_PREFIX) for k in keywords
-        ):
-            return generic
-        positional = tuple(f"{_PREFIX}p{i}" for i in range(count))
-        parameters = ", ".join([*positional, *(("*", *keywords) if keywords else ())])
-        forwards = tuple((p, p) for p in positional) + tuple((k, f"{k}={k}") for k in keywords)
-        dispatcher = shaped[key] = build(Shape(parameters, forwards, exact=True))
-        return dispatcher
-
-    def _pc_dispatch(*args: Any, **kwargs: Any) -> Any:
-        key = (len(args), *kwargs)
-        try:
-            dispatcher = shaped[key]
-        except KeyError:
-            dispatcher = for_shape(key)
-        return dispatcher(*args, **kwargs)
-
-    _pc_dispatch.__name__ = name
-    _pc_dispatch.__qualname__ = qualname
-    return _pc_dispatch
+    return dispatch

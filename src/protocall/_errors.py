@@ -6,8 +6,10 @@ meets one knows the fix without reading protocall's source.
 
 from __future__ import annotations
 
+import os
+import warnings
 from collections.abc import Iterable, Sequence
-from typing import Self
+from typing import Final, Self
 
 __all__ = [
     "HookErrorGroup",
@@ -16,6 +18,7 @@ __all__ = [
     "UnknownHookError",
     "closest_names",
     "did_you_mean",
+    "warn_at_caller",
 ]
 
 
@@ -87,3 +90,24 @@ class HookErrorGroup(ExceptionGroup[Exception]):
     def derive(self, excs: Sequence[Exception]) -> HookErrorGroup:  # type: ignore[override]
         """Keep ``hook`` and ``results`` on the groups that ``split``/``subgroup`` make."""
         return HookErrorGroup(self.message, excs, hook=self.hook, results=self.results)
+
+
+_PACKAGE: Final = os.path.dirname(os.path.abspath(__file__)) + os.sep
+
+
+def _is_protocall(filename: str) -> bool:
+    """Is this a frame of protocall: one of its modules, or a generated dispatcher?"""
+    return filename.startswith(_PACKAGE) or filename.startswith("<protocall")
+
+
+def warn_at_caller(message: str, category: type[Warning]) -> None:
+    """Warn, pointing at the first frame outside protocall: the user's line that registered a
+    callback or called a hook, however many of protocall's frames lie between."""
+    import inspect  # only on a warning's path
+
+    frame = inspect.currentframe()
+    level = 1
+    while frame is not None and _is_protocall(frame.f_code.co_filename):
+        frame = frame.f_back
+        level += 1
+    warnings.warn(message, category, stacklevel=level)

@@ -1,18 +1,19 @@
-"""``CallbackManager[T]``: the registrations, their order, and the per-hook dispatch tables.
+"""``CallbackManager[T]``: the public face over the registry, the strategy and the hook states.
 
-Data flows one way: spec class → hook table (once per spec) → registration (validate, bind) →
-per-hook tuples of bound methods → generated dispatchers. Registering or unregistering drops the
-dispatchers of the hooks it touches; the next lookup builds them again from the registrations.
-A dispatcher that is running keeps its own tuple, so a change made during dispatch applies from
-the next call.
+Data flows one way: spec class → hook table (``_spec``, once per spec) → registration
+(``_validate``: validate, bind) → the registry's records in call order (``_registry``) → one
+state per hook (``_hookstate``) whose stable dispatchers (``_dispatch``) read a snapshot of the
+hook's implementers. A change of registrations, under the registry's lock, marks the touched
+hooks' snapshots stale; the next dispatch of each rebuilds it. Dispatch takes no lock.
+
+A manager without a spec (``spec=None``) is *unchecked*: its strategy (``_unchecked``) looks
+methods up by name, as Lightning Fabric's ``call`` does.
 """
 
 from __future__ import annotations
 
-import bisect
-import itertools
-import warnings
-from collections.abc import Callable, Coroutine, Iterable
+import copy as _copy
+from collections.abc import Callable, Coroutine, Iterable, Iterator
 from typing import (
     TYPE_CHECKING,
     Any,
@@ -25,25 +26,13 @@ from typing import (
     overload,
 )
 
-from ._dispatch import (
-    GENERIC_SHAPE,
-    TAKES_ALL,
-    Target,
-    build_dispatcher,
-    build_keyed_dispatcher,
-    shape_of,
-)
-from ._errors import RegistrationError
-from ._policies import ErrorPolicy, check_policy, failure_note, recovery
-from ._spec import HookTable, hook_table
-from ._validate import (
-    Binding,
-    Implementation,
-    KnownClass,
-    bind_callback,
-    bind_known,
-    warn_near_misses,
-)
+from ._hookstate import HookState
+from ._policies import ErrorPolicy, Recovery, check_policy, recovery
+from ._registry import Registration, Registry
+from ._spec import hook_table
+from ._strategy import CheckedStrategy, Strategy, duplicate_error
+from ._unchecked import UncheckedStrategy
+from ._validate import Implementation
 
 if TYPE_CHECKING:
     from ._dispatch import Mode
@@ -82,53 +71,42 @@ class Prioritized(Generic[C]):
         return hash((id(self.callback), self.priority))
 
 
-_Registration = tuple[int, int, object, "Implementation | None"]
-"""One registered callback: ``(-priority, registration number, callback, implementation)``.
-
-A plain tuple, the cheapest record to make, whose first two items are the call order's sort
-key (the registration number is unique, so no comparison reaches the callback). The
-implementation is None on an unchecked manager, where methods are looked up by name.
-"""
-
-
-_KEYED_FROM: Final = 4
-"""Unchecked dispatch: from this many implementers on, one exact dispatcher per call shape.
-
-Below it, unpacking ``**kwargs`` once per implementer costs less than the keyed entry's extra
-frame and shape lookup. Measured against a hand loop (timeit, CPython 3.11): unpacking 3.1x and
-keyed 4.1x at 2 implementers; 2.85x and 2.73x at 4; 2.95x and 1.96x at 8.
-"""
-
-_Pairs = tuple[tuple[object, Target], ...]
-"""A hook's implementers in call order: (callback, how to call it)."""
-
-
 class _HookCaller:
-    """The object behind ``manager.call``: one generated dispatcher per hook, as attributes.
+    """The object behind ``manager.call``: one stable dispatcher per hook, as attributes.
 
-    Dispatchers live in the instance ``__dict__``, so ``manager.call.on_x`` is one dictionary
-    hit; a missing one is built by ``__getattr__`` and stored. Dropping an entry (on a change of
-    registrations) makes the next lookup build it again.
+    A dispatcher is made on first access and kept in the instance ``__dict__``, so
+    ``manager.call.on_x`` is one dictionary hit. It never needs replacing: it reads the hook's
+    current implementers itself, so a caller may also hold it (``on_x = manager.call.on_x``).
+    The manager sits in a dunder slot, a name no hook can have.
     """
 
-    __slots__ = ("__dict__", "_protocall_manager")
+    __slots__ = ("__dict__", "__protocall_manager__")
 
     def __init__(self, manager: CallbackManager[Any]) -> None:
-        self._protocall_manager: Final = manager
+        self.__protocall_manager__: Final = manager
 
     def __getattr__(self, name: str) -> Callable[..., Any]:
         if name.startswith("__") and name.endswith("__"):
             raise AttributeError(name)
-        dispatcher = self._protocall_manager._build(name, "call")  # pyright: ignore[reportPrivateUsage]
+        dispatcher = self.__protocall_manager__._dispatcher(name, "call")  # pyright: ignore[reportPrivateUsage]
         self.__dict__[name] = dispatcher
         return dispatcher
 
+    def __call__(self, *args: object, **kwargs: object) -> None:
+        name = repr(args[0]) if args and isinstance(args[0], str) else "'name'"
+        raise TypeError(
+            f"manager.call is not callable: call a hook as an attribute, manager.call.<hook>(...), "
+            f"or by its name with manager.emit({name}, ...) (Fabric's call(\"name\", ...))"
+        )
+
     def __dir__(self) -> list[str]:
-        table = self._protocall_manager._table  # pyright: ignore[reportPrivateUsage]
-        return sorted(table.hooks) if table is not None else sorted(self.__dict__)
+        strategy = self.__protocall_manager__._strategy  # pyright: ignore[reportPrivateUsage]
+        if isinstance(strategy, CheckedStrategy):
+            return sorted(strategy.table.hooks)
+        return sorted(self.__dict__)
 
     def __repr__(self) -> str:
-        return f"<protocall hook caller of {self._protocall_manager!r}>"
+        return f"<protocall hook caller of {self.__protocall_manager__!r}>"
 
 
 class CallbackManager(Generic[T]):
@@ -142,24 +120,35 @@ class CallbackManager(Generic[T]):
 
     With ``spec=None`` the manager is *unchecked*: any hook name may be called and each callback's
     method is looked up by name with ``getattr``, as Lightning Fabric's ``call`` does.
+
+    Registration and the other changes may run in any thread (they are serialised); dispatch
+    takes no lock. ``copy.copy``, ``copy.deepcopy`` and ``pickle`` make independent managers.
     """
 
     __slots__ = (
         "__weakref__",
-        "_built",
-        "_by_id",
-        "_counter",
         "_emitters",
         "_errors",
         "_firsts",
-        "_pairs",
-        "_registrations",
-        "_table",
+        "_recovery",
+        "_registry",
+        "_spec",
+        "_states",
+        "_strategy",
         "call",
     )
 
     call: T
     """The hooks as methods: ``manager.call.on_event(...)`` calls every implementer, in order."""
+
+    _spec: object
+    _strategy: Strategy
+    _errors: ErrorPolicy
+    _recovery: Recovery | None
+    _registry: Registry
+    _states: dict[str, HookState]
+    _emitters: dict[object, Callable[..., Any]]
+    _firsts: dict[object, Callable[..., Any]]
 
     @overload
     def __init__(
@@ -184,23 +173,22 @@ class CallbackManager(Generic[T]):
         *,
         errors: ErrorPolicy = "raise",
     ) -> None:
+        self._setup(spec, errors)
+        self._add([_unwrap(item) for item in callbacks])
+
+    def _setup(self, spec: object, errors: ErrorPolicy) -> None:
         check_policy(errors)
-        self._table: Final[HookTable | None] = None if spec is None else hook_table(spec)
-        self._errors: Final[ErrorPolicy] = errors
-        self._registrations: list[_Registration] = []
-        """In call order: sorted by (-priority, registration number)."""
-        self._by_id: dict[int, _Registration] = {}
-        """Checked managers: registration per ``id(callback)``."""
-        self._counter: Final = itertools.count()
-        self._built = False
-        """Whether any dispatcher (or implementer tuple) exists, that a change must drop."""
-        self._pairs: dict[str, _Pairs] = {}
-        self._emitters: dict[object, Callable[..., Any]] = {}
-        self._firsts: dict[object, Callable[..., Any]] = {}
+        self._spec = spec
+        self._strategy = UncheckedStrategy() if spec is None else CheckedStrategy(hook_table(spec))
+        self._errors = errors
+        self._recovery = recovery(errors)
+        self._registry = Registry()
+        self._states = {}
+        self._emitters = {}
+        self._firsts = {}
         # Not ``self.call = ...``: jedi would infer ``call`` from that assignment instead of the
         # ``call: T`` annotation, and complete no hook names (tests/test_completion.py).
         setattr(self, "call", _HookCaller(self))  # noqa: B010
-        self._add([_unwrap(item) for item in callbacks])
 
     # -- registration -----------------------------------------------------------------------
 
@@ -216,101 +204,68 @@ class CallbackManager(Generic[T]):
                 "Prioritized(...) is for the constructor's list; pass the priority to register "
                 "instead: manager.register(callback, priority=...)"
             )
-        table = self._table
-        implementation: Implementation | None = None
-        if type(priority) is int and table is not None and id(callback) not in self._by_id:
-            implementation = bind_known(table, callback)  # the usual case: a known class
-        if implementation is None:
-            _checked_priority(priority)
-            if table is None:
-                self._add([(callback, priority)])
-                return callback
-            if id(callback) in self._by_id:
-                raise _duplicate_error(callback, table, already=True)
-            implementation = bind_callback(table, callback)
-            warn_near_misses(table, implementation, stacklevel=3)  # the caller of register
-        # The steps of _insert and _invalidate, inline: a frame each less on the usual path.
-        registration = (-priority, next(self._counter), callback, implementation)
-        registrations = self._registrations
-        if not registrations or registrations[-1] < registration:
-            registrations.append(registration)
-        else:
-            bisect.insort(registrations, registration)
-        self._by_id[id(callback)] = registration
-        if self._built:
-            self._invalidate(implementation.hooks)
+        self._add([(callback, _checked_priority(priority))])
         return callback
 
     def unregister(self, callback: object) -> None:
         """Remove ``callback`` (compared by identity); :class:`ValueError` if it is not registered."""
-        for position, registration in enumerate(self._registrations):
-            if registration[2] is callback:
-                break
-        else:
-            raise ValueError(
-                f"cannot unregister {type(callback).__qualname__} instance {callback!r:.80}: "
-                f"it is not registered with this manager (callbacks are compared by identity)"
-            )
-        del self._registrations[position]
-        implementation = registration[3]
-        if implementation is not None:
-            del self._by_id[id(callback)]
-        self._invalidate(None if implementation is None else implementation.hooks)
+        registry = self._registry
+        with registry.lock:
+            registration = registry.remove(callback)
+            if registration is not None:
+                self._invalidate([registration])
+                return
+        raise ValueError(
+            f"cannot unregister {type(callback).__qualname__} instance {callback!r:.80}: "
+            f"it is not registered with this manager (callbacks are compared by identity)"
+        )
 
-    def _add(self, items: list[tuple[object, int]]) -> None:
+    def _add(self, items: list[tuple[object, int]], *, warn: bool = True) -> None:
         """Validate every callback, then register them all; on any error, register none."""
         if not items:
             return
-        table = self._table
-        if table is None:
-            for callback, priority in items:
-                self._insert((-priority, next(self._counter), callback, None))
-            self._invalidate(None)
-            return
-        accepted: list[tuple[object, KnownClass | Binding, int]] = []
+        strategy = self._strategy
+        checked = strategy.checked
         seen: set[int] = set()
+        implemented: list[tuple[object, int, Implementation | None]] = []
         for callback, priority in items:
-            if id(callback) in self._by_id or id(callback) in seen:
-                raise _duplicate_error(callback, table, already=id(callback) in self._by_id)
-            implementation = bind_known(table, callback) or bind_callback(table, callback)
-            accepted.append((callback, implementation, priority))
-            seen.add(id(callback))
-        for _, implementation, _ in accepted:  # warnings only once all of them are accepted
-            warn_near_misses(table, implementation, stacklevel=4)  # the caller of __init__
-        touched: set[str] = set()
-        for callback, implementation, priority in accepted:
-            registration = (-priority, next(self._counter), callback, implementation)
-            self._insert(registration)
-            self._by_id[id(callback)] = registration
-            touched.update(implementation.hooks)
-        self._invalidate(touched)
+            if checked:
+                self._refuse_duplicate(callback, seen, len(items) > 1)
+                seen.add(id(callback))
+            implemented.append((callback, priority, strategy.implement(callback)))
+        entries = [(c, p, None if i is None else i.targets) for c, p, i in implemented]
+        if warn:  # before registering: a warning turned into an error registers nothing
+            for callback, _, implementation in implemented:
+                strategy.warn(callback, implementation)
+        registry = self._registry
+        with registry.lock:
+            if checked:  # registered by another thread meanwhile?
+                for callback, _, _ in entries:
+                    self._refuse_duplicate(callback, set(), len(items) > 1)
+            added = registry.add(entries)
+            self._invalidate(added)
 
-    def _insert(self, registration: _Registration) -> None:
-        registrations = self._registrations
-        if not registrations or registrations[-1] < registration:
-            registrations.append(registration)  # the usual case: it goes last
-        else:
-            bisect.insort(registrations, registration)
+    def _refuse_duplicate(self, callback: object, seen: set[int], batch: bool) -> None:
+        strategy = self._strategy
+        already = self._registry.find(callback) is not None
+        if already or id(callback) in seen:
+            spec_name = strategy.table.spec_name if isinstance(strategy, CheckedStrategy) else ""
+            raise duplicate_error(callback, spec_name, already=already or not batch)
 
-    def _invalidate(self, hooks: Iterable[str] | None) -> None:
-        """Forget the dispatchers of ``hooks`` (of every hook for ``None``)."""
-        if not self._built:
-            return  # nothing built yet: registering a batch before the first call costs nothing here
-        caller_dict: dict[str, Any] = self.call.__dict__
-        if hooks is None or self._table is None:
-            self._built = False
-            caller_dict.clear()
-            self._pairs.clear()
-            self._emitters.clear()
-            self._firsts.clear()
+    def _invalidate(self, registrations: Iterable[Registration]) -> None:
+        """Mark the snapshots of the hooks that ``registrations`` touch stale. Under the lock."""
+        states = self._states
+        if not states:
+            return
+        hooks = self._strategy.touched(registrations)
+        if hooks is None:
+            for state in states.values():
+                state.invalidate()
             return
         for name in hooks:
-            caller_dict.pop(name, None)
-            self._pairs.pop(name, None)
-            for cache in (self._emitters, self._firsts):
-                cache.pop(name, None)
-                for function in self._table.hooks[name].functions:
-                    cache.pop(function, None)
+            touched = states.get(name)
+            if touched is not None:
+                touched.invalidate()
 
     # -- dispatch -----------------------------------------------------------------------------
 
@@ -359,6 +314,8 @@ class CallbackManager(Generic[T]):
 
         Returns that result (None if there is none); the implementers after it are not called,
         as with pluggy's ``firstresult``. For an ``async def`` hook the result is an awaitable.
+        On a concurrent hook every implementer runs, and the first result in call order that is
+        not None is returned.
         """
         try:
             dispatcher = self._firsts[hook]
@@ -369,146 +326,128 @@ class CallbackManager(Generic[T]):
     def _cached(
         self, hook: object, mode: Mode, cache: dict[object, Callable[..., Any]]
     ) -> Callable[..., Any]:
-        name = self._hook_name(hook)
-        dispatcher = self._build(name, mode)
-        cache[name] = dispatcher
-        if not isinstance(hook, str):
-            try:
-                cache[hook] = dispatcher
-            except TypeError:  # an unhashable callable names the hook: look it up each time
-                pass
+        dispatcher = self._dispatcher(self._strategy.hook_name(hook), mode)
+        try:
+            cache[hook] = dispatcher
+        except TypeError:  # an unhashable callable names the hook: look it up each time
+            pass
         return dispatcher
 
-    def _hook_name(self, hook: object) -> str:
-        """The name of the hook that ``hook`` (a name or a spec method) designates."""
-        if self._table is not None:
-            return self._table.resolve(hook).name
-        if isinstance(hook, str):
-            return hook
-        name: object = getattr(hook, "__name__", None)
-        if callable(hook) and isinstance(name, str):
-            return name
-        raise TypeError(f"a hook is given as its name (a str) or a method, not {hook!r}")
+    def _dispatcher(self, name: str, mode: Mode) -> Callable[..., Any]:
+        """The stable dispatcher of hook ``name`` in ``mode``."""
+        state = self._states.get(name)
+        if state is None or mode == "call":
+            options = self._strategy.options(name, mode)  # raises for an unknown hook
+            if state is None:
+                with self._registry.lock:
+                    found = self._states.get(name)
+                    if found is not None:
+                        state = found
+                    else:
+                        state = HookState(
+                            name=name,
+                            label=options.label,
+                            shape=options.shape,
+                            is_async=options.is_async,
+                            concurrent=options.concurrent,
+                            planned=options.planned,
+                            recovery=self._recovery,
+                            source=self._implementers_of,
+                            lock=self._registry.lock,
+                        )
+                        self._states[name] = state
+        return state.dispatcher(mode)
 
-    def _build(self, name: str, mode: Mode) -> Callable[..., Any]:
-        """Generate the dispatcher of hook ``name`` for the current registrations."""
-        table = self._table
-        if table is None:
-            return self._build_unchecked(name, mode)
-        hook = table.hook_named(name)
-        pairs = self._pairs_of(hook.name)
-        callbacks = [callback for callback, _ in pairs]
-        return build_dispatcher(
-            mode=mode,
-            shape=shape_of(hook.signature),
-            is_async=hook.is_async,
-            concurrent=hook.concurrent,
-            targets=[target for _, target in pairs],
-            fail=failure_note(hook.label, callbacks),
-            recovery=recovery(self._errors, hook.label, name, callbacks),
-            name=name,
-            qualname=f"{table.spec_name}.{mode}.{name}",
-        )
-
-    def _pairs_of(self, name: str) -> _Pairs:
-        pairs = self._pairs.get(name)
-        if pairs is None:
-            if self._table is None:
-                pairs = tuple(
-                    (callback, Target(method))
-                    for _, _, callback, _ in self._registrations
-                    if (method := getattr(callback, name, None)) is not None
-                )
-            else:
-                pairs = tuple(
-                    (callback, Target(i.method(name, callback), i.dropped.get(name, TAKES_ALL)))
-                    for _, _, callback, i in self._registrations
-                    if i is not None and name in i.hooks
-                )
-                if self._table.hooks[name].reverse:
-                    pairs = pairs[::-1]
-            self._pairs[name] = pairs
-            self._built = True
-        return pairs
-
-    def _build_unchecked(self, name: str, mode: Mode) -> Callable[..., Any]:
-        pairs = self._pairs_of(name)
-        callbacks = [callback for callback, _ in pairs]
-        policy = recovery(self._errors, repr(name), name, callbacks, not_a_result=_SKIPPED)
-        # With several implementers, one exact dispatcher per call shape beats unpacking the
-        # keywords once per implementer; it costs one more frame (and a lookup) per call.
-        keyed = policy is None and len(pairs) >= _KEYED_FROM
-        targets = [
-            target
-            if callable(target.method)
-            else Target(_skipper(callback, name, mode, extra_frames=int(keyed)))
-            for callback, target in pairs
-        ]
-        fail = failure_note(f"{name!r}", callbacks)
-        qualname = f"unchecked.{mode}.{name}"
-        if keyed:
-            dispatcher = build_keyed_dispatcher(
-                mode=mode, targets=targets, fail=fail, name=name, qualname=qualname
-            )
-        else:
-            dispatcher = build_dispatcher(
-                mode=mode,
-                shape=GENERIC_SHAPE,
-                is_async=False,
-                targets=targets,
-                fail=fail,
-                recovery=policy,
-                name=name,
-                qualname=qualname,
-            )
-        if mode == "emit" and any(not callable(t.method) for _, t in pairs):
-            return _dropping_skipped(dispatcher)
-        return dispatcher
+    def _implementers_of(self, name: str) -> Any:
+        return self._strategy.implementers(name, self._registry.in_order())
 
     # -- introspection ------------------------------------------------------------------------
 
     @property
-    def spec(self) -> type | None:
-        """The spec Protocol, or None for an unchecked manager."""
-        return None if self._table is None else self._table.spec
+    def spec(self) -> Any:
+        """The spec Protocol as given (``Hooks[int]`` for a generic one), or None if unchecked."""
+        return self._spec
 
     @property
     def callbacks(self) -> tuple[object, ...]:
         """The registered callbacks, in call order."""
-        return tuple(callback for _, _, callback, _ in self._registrations)
+        return tuple(r.callback for r in self._registry.in_order())
 
     def implementers(self, hook: Callable[..., Any] | str, /) -> tuple[object, ...]:
         """The callbacks that implement ``hook`` (a name or spec method), in call order."""
-        name = self._hook_name(hook)
-        return tuple(cb for cb, target in self._pairs_of(name) if callable(target.method))
+        name = self._strategy.hook_name(hook)
+        who = self._implementers_of(name).who
+        return tuple(cb for i, cb in enumerate(who.callbacks) if i not in who.skipped)
 
     def hooks_of(self, callback: object) -> frozenset[str]:
         """The names of the hooks that registered ``callback`` implements."""
-        if self._table is None:
+        if not self._strategy.checked:
             raise TypeError(
                 "hooks_of() needs a checked manager: an unchecked manager (spec=None) does not "
                 "know which hooks exist. Give the manager a spec Protocol."
             )
-        registration = self._by_id.get(id(callback))
-        if registration is None or registration[3] is None:
+        registration = self._registry.find(callback)
+        if registration is None or registration.targets is None:
             raise ValueError(
                 f"{type(callback).__qualname__} instance {callback!r:.80} is not registered "
                 f"with this manager"
             )
-        return frozenset(registration[3].hooks)
+        return frozenset(registration.targets)
 
     def __len__(self) -> int:
-        return len(self._registrations)
+        return len(self._registry)
 
     def __contains__(self, callback: object) -> bool:
-        if self._table is not None:
-            return id(callback) in self._by_id
-        return any(r[2] is callback for r in self._registrations)
+        return self._registry.find(callback) is not None
+
+    def __iter__(self) -> Iterator[object]:
+        """The callbacks, in call order (as :attr:`callbacks` was when iteration began)."""
+        return iter(self.callbacks)
 
     def __repr__(self) -> str:
-        spec = "None" if self._table is None else self._table.spec_name
-        names = ", ".join(type(callback).__qualname__ for _, _, callback, _ in self._registrations)
+        strategy = self._strategy
+        spec = strategy.table.spec_name if isinstance(strategy, CheckedStrategy) else "None"
+        names = ", ".join(type(callback).__qualname__ for callback in self.callbacks)
         return f"CallbackManager({spec}, [{names}])"
+
+    # -- copies -------------------------------------------------------------------------------
+
+    def _entries(self) -> list[tuple[object, int]]:
+        return [(r.callback, r.priority) for r in self._registry.in_order()]
+
+    def __copy__(self) -> CallbackManager[T]:
+        """An independent manager with the same callbacks, spec, policy, priorities and order."""
+        clone: CallbackManager[T] = _restore(type(self), self._spec, self._errors, self._entries())
+        return clone
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> CallbackManager[T]:
+        """An independent manager of deep copies of the callbacks (and of the policy).
+
+        A callback that refers to this manager gets the new one (it is in ``memo`` before the
+        callbacks are copied)."""
+        clone = type(self).__new__(type(self))
+        memo[id(self)] = clone
+        errors: ErrorPolicy = _copy.deepcopy(self._errors, memo)
+        clone._setup(self._spec, errors)
+        clone._add(_copy.deepcopy(self._entries(), memo), warn=False)
+        return clone
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickled as its spec, policy and callbacks with their priorities, in call order."""
+        return (_restore, (type(self), self._spec, self._errors, self._entries()))
+
+
+def _restore(
+    cls: type[CallbackManager[Any]], spec: Any, errors: ErrorPolicy, entries: list[tuple[object, int]]
+) -> Any:
+    """A manager registering ``entries`` in order: a copy's or an unpickled one's.
+
+    Dispatchers are never copied: the new manager builds its own on first use.
+    """
+    manager = cls.__new__(cls)
+    manager._setup(spec, errors)  # pyright: ignore[reportPrivateUsage]
+    manager._add(entries, warn=False)  # pyright: ignore[reportPrivateUsage]
+    return manager
 
 
 def _unwrap(item: object) -> tuple[object, int]:
@@ -522,54 +461,3 @@ def _checked_priority(priority: object) -> int:
     if isinstance(priority, bool) or not isinstance(priority, int):
         raise TypeError(f"a callback's priority is an int (higher runs earlier), not {priority!r}")
     return priority
-
-
-def _duplicate_error(callback: object, table: HookTable, *, already: bool) -> Exception:
-    name = type(callback).__qualname__
-    where = (
-        "is already registered with this manager"
-        if already
-        else "appears twice in the callbacks given"
-    )
-    return RegistrationError(
-        f"cannot register {name}: this instance {where} (callbacks are compared by identity). "
-        f"Register it once, or register a new {name} instance."
-        + ("" if already else f" The manager of {table.spec_name} was left unchanged.")
-    )
-
-
-class _Skipped:
-    """What a skipped (non-callable) attribute "returns" in an unchecked emit."""
-
-
-_SKIPPED: Final = _Skipped()
-
-
-def _skipper(callback: object, name: str, mode: Mode, *, extra_frames: int) -> Callable[..., Any]:
-    """Stands in for a non-callable attribute: warns on each call, as Fabric does.
-
-    It "returns" None for ``call``/``first`` (so ``first`` goes on to the next callback) and a
-    marker for ``emit``, which leaves it out of the results.
-    """
-    message = (
-        f"Skipping the callback `{type(callback).__name__}.{name}` because it is not callable."
-    )
-    # user → [emit/first →] [keyed entry →] dispatcher → here
-    level = {"call": 3, "first": 4, "emit": 5}[mode] + extra_frames
-    result = _SKIPPED if mode == "emit" else None
-
-    def skip(*args: object, **kwargs: object) -> _Skipped | None:
-        warnings.warn(message, UserWarning, stacklevel=level)
-        return result
-
-    return skip
-
-
-def _dropping_skipped(dispatcher: Callable[..., Any]) -> Callable[..., Any]:
-    """Unchecked emit: leave the skipped attributes out of the results."""
-
-    def emit(*args: object, **kwargs: object) -> list[Any]:
-        results: list[Any] = dispatcher(*args, **kwargs)
-        return [result for result in results if result is not _SKIPPED]
-
-    return emit

@@ -2,20 +2,16 @@
 
 The default ("raise") costs nothing: the generated dispatcher only adds a note naming the
 callback and the hook, on the exception path. "collect" and a handler need a ``try`` around each
-implementer; their dispatchers are generated in that form only for the managers that ask.
+implementer; their dispatchers are generated in that form only for the managers that ask, and
+they ask a :class:`Recovery` what each failure does.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import Any, Final, Literal, TypeAlias
 
-from ._dispatch import Recovery
-from ._errors import HookErrorGroup
-
-__all__ = ["ErrorHandler", "ErrorPolicy", "check_policy", "failure_note", "recovery"]
-
-_NO_MARKER: Final = object()
+__all__ = ["ErrorHandler", "ErrorPolicy", "Recovery", "check_policy", "recovery"]
 
 ErrorHandler: TypeAlias = Callable[[Any, str, Exception], None]
 """``handler(callback, hook_name, exc)``: decides what a failure in a callback does.
@@ -38,66 +34,29 @@ def check_policy(errors: object) -> None:
         )
 
 
-def failure_note(
-    hook_label: str, callbacks: Sequence[object]
-) -> Callable[[BaseException, int], None]:
-    """The function that notes, on an exception, which callback raised it in which hook."""
-    callbacks = tuple(callbacks)
+class Recovery:
+    """An error policy other than "raise": what each failure does (see :data:`ErrorPolicy`)."""
 
-    def fail(exc: BaseException, index: int) -> None:
-        if 0 <= index < len(callbacks):
-            culprit = type(callbacks[index]).__qualname__
-            exc.add_note(
-                f"protocall: raised by callback {culprit} (implementer {index + 1} of "
-                f"{len(callbacks)}) in hook {hook_label}"
-            )
-        else:
-            exc.add_note(f"protocall: raised while dispatching hook {hook_label}")
+    __slots__ = ("handler",)
 
-    return fail
+    def __init__(self, handler: ErrorHandler | None) -> None:
+        self.handler: Final = handler
+        """The user's handler, or None to collect the failures."""
+
+    def handle(
+        self, callback: object, hook_name: str, exc: Exception, errors: list[Exception] | None
+    ) -> list[Exception] | None:
+        """Deal with ``exc`` from ``callback``; return the failures collected so far."""
+        if self.handler is None:
+            return [exc] if errors is None else [*errors, exc]
+        self.handler(callback, hook_name, exc)
+        return errors
 
 
-def recovery(
-    policy: ErrorPolicy,
-    hook_label: str,
-    hook_name: str,
-    callbacks: Sequence[object],
-    *,
-    not_a_result: object = _NO_MARKER,
-) -> Recovery | None:
-    """The dispatcher's side of the manager's error policy (None: propagate at once).
-
-    ``not_a_result`` marks what an unchecked manager's skipped attribute "returned": it is left
-    out of a :class:`HookErrorGroup`'s ``results``.
-    """
+def recovery(policy: ErrorPolicy) -> Recovery | None:
+    """The dispatchers' side of the manager's error policy (None: propagate at once)."""
     if policy == "raise":
         return None
     if policy == "collect":
-
-        def collect(
-            exc: Exception, index: int, errors: list[Exception] | None
-        ) -> list[Exception] | None:
-            return [exc] if errors is None else [*errors, exc]
-
-        def raise_collected(errors: list[Exception] | None, results: list[Any]) -> None:
-            if errors:
-                raise HookErrorGroup(
-                    f"{len(errors)} of {len(callbacks)} callbacks raised in hook {hook_label}",
-                    errors,
-                    hook=hook_name,
-                    results=[r for r in results if r is not not_a_result],
-                )
-
-        return Recovery(handle=collect, finish=raise_collected)
-    handler = policy
-
-    def delegate(
-        exc: Exception, index: int, errors: list[Exception] | None
-    ) -> list[Exception] | None:
-        handler(callbacks[index], hook_name, exc)
-        return errors
-
-    def nothing(errors: list[Exception] | None, results: list[Any]) -> None:
-        return None
-
-    return Recovery(handle=delegate, finish=nothing)
+        return Recovery(None)
+    return Recovery(policy)

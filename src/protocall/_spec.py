@@ -10,14 +10,17 @@ from __future__ import annotations
 
 import weakref
 from collections.abc import Callable, Mapping
+from keyword import iskeyword
 from types import FunctionType
-from typing import TYPE_CHECKING, Any, Final, TypeVar
+from typing import TYPE_CHECKING, Any, Final, TypeVar, cast
 
 if TYPE_CHECKING:
     import inspect
 
 from ._compat import is_protocol, protocol_members
+from ._dispatch import GENERIC_SHAPE, Shape, shape_of
 from ._errors import UnknownHookError, did_you_mean
+from ._rules import near_miss
 from ._signatures import Mirror
 
 __all__ = ["Hook", "HookTable", "as_written", "hook_table", "hookspec"]
@@ -63,16 +66,21 @@ class Hook:
         "is_async",
         "mirror",
         "name",
+        "returns_value",
         "reverse",
+        "shape",
         "signature",
+        "signatures",
         "spec_name",
+        "verdicts",
     )
 
     def __init__(
         self,
         *,
         name: str,
-        signature: inspect.Signature,
+        signatures: tuple[inspect.Signature, ...],
+        overloaded: bool,
         is_async: bool,
         spec_name: str,
         reverse: bool,
@@ -80,8 +88,18 @@ class Hook:
         functions: tuple[FunctionType, ...],
     ) -> None:
         self.name: Final = name
-        self.signature: Final = signature
-        """The hook's signature without ``self``: the calls that every implementer must accept."""
+        self.signatures: Final = signatures
+        """The hook's signatures without ``self`` (several for a hook declared by ``@overload``
+        only): the calls that every implementer must accept."""
+        self.signature: Final = signatures[0]
+        """The first of them, as messages show the hook."""
+        self.returns_value: Final = any(_returns_value(s) for s in signatures)
+        """Declared with a return type other than None: ``call`` would discard its results."""
+        self.shape: Final[Shape] = GENERIC_SHAPE if overloaded else shape_of(self.signature)
+        """How its dispatchers take and forward arguments."""
+        self.verdicts: Final[dict[object, frozenset[str]]] = {}
+        """Per function code shape, the keywords an accepted implementation leaves out (see
+        ``_validate``): a verdict about one code object and this hook cannot go stale."""
         self.is_async: Final = is_async
         self.spec_name: Final = spec_name
         """The qualified name of the spec the hook was read from, for messages."""
@@ -89,11 +107,20 @@ class Hook:
         """Implementers are called in reverse order (``@hookspec(reverse=True)``)."""
         self.concurrent: Final = concurrent
         """Implementers run concurrently as one task group (``@hookspec(concurrent=True)``)."""
-        self.functions: Final = functions
-        """The spec function and any same-named functions of the Protocols it extends:
-        each of them names this hook when passed to ``emit``."""
-        self.mirror: Final = Mirror.of(functions[0])
+        self.functions: Final = tuple(weakref.ref(f) for f in functions)
+        """The spec function and any same-named functions of the Protocols it extends: each
+        of them names this hook when passed to ``emit``. Held weakly: a function refers to its
+        module's globals, hence to the spec, and the table cache must not keep the spec alive."""
+        self.mirror: Final = None if overloaded else Mirror.of(functions[0])
         """The spec function's parameter layout, for registration's fast path."""
+
+    @property
+    def return_annotation(self) -> str:
+        """The declared return type, as written (for messages)."""
+        import inspect
+
+        annotation = self.signature.return_annotation
+        return annotation if isinstance(annotation, str) else inspect.formatannotation(annotation)
 
     @property
     def label(self) -> str:
@@ -145,21 +172,27 @@ def as_written(signature: inspect.Signature) -> inspect.Signature:
 class HookTable:
     """Every hook of one spec, in declaration order, with lookups by name and by function."""
 
-    __slots__ = ("by_function", "class_plans", "hooks", "names", "spec")
+    __slots__ = ("__weakref__", "_near_misses", "by_function", "hooks", "names", "spec_name")
 
     def __init__(
-        self, *, spec: type, hooks: Mapping[str, Hook], by_function: Mapping[object, Hook]
+        self, *, spec_name: str, hooks: Mapping[str, Hook], by_function: Mapping[object, Hook]
     ) -> None:
-        self.spec: Final = spec
+        self.spec_name: Final = spec_name
+        """The spec's qualified name, for messages. (The table does not refer to the spec
+        class, so that its cache entry does not keep the class alive.)"""
         self.hooks: Final = hooks
         self.by_function: Final = by_function
         self.names: Final = frozenset(hooks)
-        self.class_plans: Final[dict[weakref.ref[type], Any]] = {}
-        """Per callback class (weakly), what registration learned about it (see ``_validate``)."""
+        self._near_misses: dict[str, str | None] = {}
 
-    @property
-    def spec_name(self) -> str:
-        return self.spec.__qualname__
+    def near_miss(self, name: str) -> str | None:
+        """The hook that the method name ``name`` most likely misspells, or None (memoised: the
+        answer depends on the name alone)."""
+        try:
+            return self._near_misses[name]
+        except KeyError:
+            found = self._near_misses[name] = near_miss(name, self.hooks)
+            return found
 
     def hook_named(self, name: str) -> Hook:
         """The hook called ``name``; :class:`UnknownHookError` naming the closest ones if none."""
@@ -202,18 +235,30 @@ class HookTable:
 _TABLES: Final[weakref.WeakKeyDictionary[type, HookTable]] = weakref.WeakKeyDictionary()
 
 
+def spec_class(spec: object) -> object:
+    """The class a spec argument designates: ``Hooks[int]`` designates ``Hooks``."""
+    if isinstance(spec, type):
+        return spec
+    import typing
+
+    origin = typing.get_origin(spec)
+    return origin if isinstance(origin, type) else spec
+
+
 def hook_table(spec: object) -> HookTable:
-    """The hook table of ``spec``, read on first use and cached per class."""
+    """The hook table of ``spec`` (a Protocol class, or a generic one's alias such as
+    ``Hooks[int]``), read on first use and cached per class."""
+    spec = spec_class(spec)
     if isinstance(spec, type):
         table = _TABLES.get(spec)
         if table is not None:
             return table
     table = _read_spec(spec)
-    _TABLES[table.spec] = table
+    _TABLES[cast(type, spec)] = table  # (_read_spec refuses anything but a class)
     return table
 
 
-def _read_spec(spec: object) -> HookTable:
+def _read_spec(spec: Any) -> HookTable:
     if not isinstance(spec, type):
         raise TypeError(
             f"the spec of a CallbackManager is a Protocol class that declares the hooks "
@@ -227,18 +272,23 @@ def _read_spec(spec: object) -> HookTable:
         )
     members = protocol_members(spec)
     hooks: dict[str, Hook] = {}
-    by_function: dict[object, Hook] = {}
+    by_function: weakref.WeakKeyDictionary[object, Hook] = weakref.WeakKeyDictionary()
     for member in _declaration_order(spec, members):
+        if not member.isidentifier() or iskeyword(member):
+            raise TypeError(
+                f"{name} declares a member named {member!r}, which is not a Python identifier: "
+                f"hook names are method names; remove it or give it a plain name"
+            )
         hook = _read_hook(spec, member)
         hooks[member] = hook
-        for function in hook.functions:
+        for function in _same_named_functions(spec, member):
             by_function[function] = hook
     if not hooks:
         raise TypeError(
             f"{name} declares no hook: give it at least one method, "
             f"e.g. `def on_event(self) -> None: ...`"
         )
-    return HookTable(spec=spec, hooks=hooks, by_function=by_function)
+    return HookTable(spec_name=name, hooks=hooks, by_function=by_function)
 
 
 def _declaration_order(spec: type, members: frozenset[str]) -> list[str]:
@@ -262,7 +312,7 @@ def _read_hook(spec: type, name: str) -> Hook:
     where = f"{spec.__qualname__}.{name}"
     if name.startswith("__") and name.endswith("__"):
         raise TypeError(
-            f"{where}: a hook cannot be a dunder method; give the hook a plain name "
+            f"{where}: a hook cannot be a dunder method ({name!r}); give the hook a plain name "
             f"such as `on_{name.strip('_')}`"
         )
     try:
@@ -278,20 +328,30 @@ def _read_hook(spec: type, name: str) -> Hook:
             f"{where} is {kind}; a spec declares hooks only, as plain instance methods "
             f"(`def` or `async def` taking self): remove it or make it a plain method"
         )
-    signature = inspect.signature(value)
-    parameters = list(signature.parameters.values())
-    if not parameters or parameters[0].kind not in (
-        inspect.Parameter.POSITIONAL_ONLY,
-        inspect.Parameter.POSITIONAL_OR_KEYWORD,
-    ):
-        raise TypeError(f"{where} does not take `self`: declare it as `def {name}(self, ...)`")
+    overloads = _overloads(spec, name, value)
+    declared = overloads or (value,)
+    signatures: list[inspect.Signature] = []
+    for function in declared:
+        signature = inspect.signature(function)
+        parameters = list(signature.parameters.values())
+        if not parameters or parameters[0].kind not in (
+            inspect.Parameter.POSITIONAL_ONLY,
+            inspect.Parameter.POSITIONAL_OR_KEYWORD,
+        ):
+            raise TypeError(f"{where} does not take `self`: declare it as `def {name}(self, ...)`")
+        signatures.append(signature.replace(parameters=parameters[1:]))
+    kinds = {inspect.iscoroutinefunction(function) for function in declared}
+    if len(kinds) > 1:
+        raise TypeError(
+            f"{where}: its overloads mix `def` and `async def`; declare them all one way"
+        )
     functions = _same_named_functions(spec, name)
     # A sub-Protocol that redeclares a hook without @hookspec keeps the options of the base's.
     options = next(
         (o for f in functions if isinstance(o := getattr(f, _OPTIONS, None), _HookOptions)),
         _HookOptions(),
     )
-    is_async = inspect.iscoroutinefunction(value)
+    is_async = kinds.pop()
     if options.concurrent and not is_async:
         raise TypeError(
             f"{where} is marked @hookspec(concurrent=True) but is not `async def`: only async "
@@ -300,13 +360,39 @@ def _read_hook(spec: type, name: str) -> Hook:
         )
     return Hook(
         name=name,
-        signature=signature.replace(parameters=parameters[1:]),
+        signatures=tuple(signatures),
+        overloaded=bool(overloads),
         is_async=is_async,
         spec_name=spec.__qualname__,
         reverse=options.reverse,
         concurrent=options.concurrent,
         functions=functions,
     )
+
+
+def _overloads(spec: type, name: str, value: FunctionType) -> tuple[Callable[..., Any], ...]:
+    """The ``@overload`` declarations of the hook ``name`` (empty if it has none).
+
+    A method declared only by overloads is ``typing``'s placeholder at run time; its overloads
+    are found, as ``typing.get_overloads`` finds them, by the module and qualified name of the
+    class of the MRO that declares it.
+    """
+    import typing
+
+    owner = next((k for k in spec.__mro__ if name in vars(k)), spec)
+
+    def stand_in() -> None: ...
+
+    stand_in.__module__ = owner.__module__
+    stand_in.__qualname__ = f"{owner.__qualname__}.{name}"
+    found = typing.get_overloads(stand_in) or typing.get_overloads(value)
+    return tuple(found)
+
+
+def _returns_value(signature: inspect.Signature) -> bool:
+    """Is the signature's return annotation something other than None (or absent)?"""
+    annotation = signature.return_annotation
+    return annotation not in (signature.empty, None, type(None), "None")
 
 
 def _same_named_functions(spec: type, name: str) -> tuple[FunctionType, ...]:

@@ -20,9 +20,9 @@ from mypy.plugin import MethodContext
 from mypy.typeops import make_simplified_union
 from mypy.types import AnyType, Instance, LiteralType, NoneType, Type, TypeOfAny, get_proper_type
 
-from . import _mypy_codes as codes
-from ._errors import closest_names
-from ._mypy_spec import Spec, spec_of
+from .._errors import closest_names
+from . import codes
+from .spec import Spec, spec_of
 
 __all__ = ["emit_by_name", "first_by_name"]
 

@@ -1,18 +1,20 @@
-"""Property: the per-class cache never changes what registration decides.
+"""Property: the validation cache never changes what registration decides.
 
-Registration validates a class once per (class, spec) and keeps the result; later instances
-take a fast path that only checks the class has not changed since (``Snapshot``). Hypothesis
-patches a small class hierarchy at random between registrations (methods added, replaced, deleted,
-set to None, a non-hook attribute added, bases swapped, a method given a signature the hook
-cannot call) and, after every step, registers a new instance twice: through the cache, and
-with the cache emptied. Both must implement the same hooks, dispatch to the same functions, or
-refuse with the same message.
+Registration reads the class afresh every time; the one thing it remembers is each hook's
+verdict on a function's parameters, keyed by the function's code object and default counts
+(``Hook.verdicts``), which cannot go stale. Hypothesis patches a small class hierarchy at random
+between registrations (methods added, replaced by ones of the same or another signature, deleted,
+set to None, a non-hook attribute added, bases swapped, ``__bases__`` of a class swapped, and a
+function object itself mutated: its defaults dropped or its code replaced) and, after every
+step, registers a new instance twice: through the cache, and with the cache emptied. Both must
+implement the same hooks, dispatch to the same functions, or refuse with the same message.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Generator
 from contextlib import contextmanager
+from types import FunctionType
 from typing import Protocol
 
 from hypothesis import given
@@ -43,7 +45,7 @@ class Tokens:
         token = f"f{self.count}"
         if accepts_the_call:
 
-            def method(self: object) -> object:
+            def method(self: object, optional: int = 0) -> object:
                 return token
 
             return method
@@ -71,7 +73,9 @@ Step = tuple[str, str, str]
 """(what, class name, hook name)."""
 
 steps = st.tuples(
-    st.sampled_from(["set", "refusing", "delete", "none", "extra", "rebase"]),
+    st.sampled_from(
+        ["set", "refusing", "delete", "none", "extra", "rebase", "no_defaults", "new_code"]
+    ),
     st.sampled_from(["Base", "Other", "Derived", "Typed"]),
     st.sampled_from(HOOKS),
 )
@@ -91,6 +95,15 @@ def apply(step: Step, classes: dict[str, type], tokens: Tokens) -> None:
     elif what == "extra":
         tokens.count += 1
         setattr(cls, f"helper_{tokens.count}", tokens.count)
+    elif what == "no_defaults" and isinstance(function := vars(cls).get(hook), FunctionType):
+        function.__defaults__ = None  # the same function object now requires `optional`
+    elif (
+        what == "new_code"
+        and isinstance(function := vars(cls).get(hook), FunctionType)
+        and function.__closure__ is not None  # (the token functions; their code has one free var)
+    ):
+        other = tokens.method(accepts_the_call=function.__defaults__ is None)
+        function.__code__ = other.__code__  # the same function object, another signature
     elif what == "rebase" and name == "Derived":
         base, other = classes["Base"], classes["Other"]
         cls.__bases__ = (other,) if cls.__bases__ == (base,) else (base,)
@@ -112,14 +125,17 @@ def outcome(cls: type) -> object:
 
 @contextmanager
 def empty_cache() -> Generator[None]:
-    plans = hook_table(Spec).class_plans
-    kept = dict(plans)
-    plans.clear()
+    """Registration as from scratch: every verdict of the spec's hooks forgotten meanwhile."""
+    hooks = hook_table(Spec).hooks.values()
+    kept = [dict(hook.verdicts) for hook in hooks]
+    for hook in hooks:
+        hook.verdicts.clear()
     try:
         yield
     finally:
-        plans.clear()
-        plans.update(kept)
+        for hook, verdicts in zip(hooks, kept, strict=True):
+            hook.verdicts.clear()
+            hook.verdicts.update(verdicts)
 
 
 @given(st.lists(steps, max_size=25))

@@ -11,7 +11,7 @@ from typing import Final
 
 from mypy.errorcodes import ErrorCode
 
-__all__ = ["ASYNC", "NOT_INSTANCE", "NO_HOOK", "SIGNATURE", "UNKNOWN_HOOK"]
+__all__ = ["ASYNC", "NEAR_MISS", "NOT_INSTANCE", "NO_HOOK", "SIGNATURE", "UNKNOWN_HOOK"]
 
 _CATEGORY: Final = "protocall"
 
@@ -27,6 +27,11 @@ ASYNC: Final = ErrorCode(
 )
 NO_HOOK: Final = ErrorCode(
     "protocall-no-hook", "A callback implements no hook of the manager's spec", _CATEGORY
+)
+NEAR_MISS: Final = ErrorCode(
+    "protocall-near-miss",
+    "A callback's public method is named almost like a hook that it does not implement",
+    _CATEGORY,
 )
 NOT_INSTANCE: Final = ErrorCode(
     "protocall-not-instance",

@@ -15,7 +15,6 @@ which implements it: only ``X`` is compared, so the ``None`` is never the reason
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterator
 from typing import Final
 
@@ -42,13 +41,12 @@ from mypy.types import (
     get_proper_type,
 )
 
-from . import _mypy_codes as codes
-from ._mypy_spec import Hook, Spec, describe_hook, describe_signature, is_async_definition
+from . import codes
+from .near_miss import near_miss_message, near_misses
+from .render import describe_hook, describe_signature
+from .spec import Hook, Spec, is_async_definition
 
 __all__ = ["check_callback"]
-
-_NEAR_MISS_CUTOFF: Final = 0.85
-"""As in ``protocall._validate``: how close a method name must be to a hook's to be a typo."""
 
 
 def check_callback(
@@ -85,19 +83,25 @@ def _instance_of(typ: ProperType) -> Instance | None:
 def _check_instance(
     spec: Spec, instance: Instance, context: Context, api: CheckerPluginInterface
 ) -> None:
-    """Check every hook the class implements; none at all is an error of its own."""
-    implemented = 0
+    """Check every hook the class implements; none at all is an error of its own, and so is
+    each method named almost like a hook that it does not implement."""
+    implemented: set[str] = set()
     for hook in spec.hooks.values():
         member = _implementation(instance, hook.name)
         if member is None:
             continue
-        implemented += 1
+        implemented.add(hook.name)
         problem = _problem(instance, hook, member, api.options)
         if problem is not None:
             code, message = problem
             api.fail(message, context, code=code)
-    if not implemented and not instance.type.fallback_to_any:
-        api.fail(_no_hook_message(spec, instance), context, code=codes.NO_HOOK)
+    if not implemented:
+        if not instance.type.fallback_to_any:
+            api.fail(_no_hook_message(spec, instance), context, code=codes.NO_HOOK)
+        return
+    for method, misspelt in near_misses(spec, instance.type, implemented):
+        message = near_miss_message(spec, instance.type, method, misspelt)
+        api.fail(message, context, code=codes.NEAR_MISS)
 
 
 class _Member:
@@ -342,24 +346,6 @@ def _no_hook_message(spec: Spec, instance: Instance) -> str:
             f" (it subclasses {listed}, but methods inherited from a Protocol do not count: "
             f"override the ones you implement)"
         )
-    for method, hook in _near_misses(spec, instance):
+    for method, hook in near_misses(spec, instance.type, ()):
         message += f'; "{name}.{method}" looks like a misspelling of "{hook}"'
     return message
-
-
-def _near_misses(spec: Spec, instance: Instance) -> list[tuple[str, str]]:
-    found: list[tuple[str, str]] = []
-    seen: set[str] = set()
-    for klass in instance.type.mro:
-        if klass.fullname == "builtins.object":
-            continue
-        for method in klass.names:
-            if method.startswith("_") or method in spec.hooks or method in seen:
-                continue
-            seen.add(method)
-            hooks = list(spec.hooks)
-            close = difflib.get_close_matches(method, hooks, n=1, cutoff=_NEAR_MISS_CUTOFF)
-            if close:
-                found.append((method, close[0]))
-    return found
-

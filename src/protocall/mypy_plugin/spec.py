@@ -5,6 +5,15 @@ This mirrors ``protocall._spec`` statically: a hook is a plain instance method (
 the spec instance, so ``self`` is gone and the spec's type arguments are applied. Anything else
 declared on a spec (data, properties, static or class methods, dunders) is not a hook; the
 runtime refuses such a spec, so the plugin just ignores those members.
+
+Everything here is read from what mypy keeps in its incremental cache, because the spec usually
+lives in a module that mypy loads from the cache rather than parses: a class's bases, its symbol
+table, each method's type and flags (``is_coroutine``, ``is_property``...). A method's body, its
+``arguments`` and its line are not cached, and a cached class's symbol table comes back sorted
+by name. Hence the hook order: each base first (left to right, depth first), then the class's
+own hooks **by name**, not in declaration order, so that a message lists the hooks the same way
+whether the spec was just analysed or loaded from the cache. (For the recommended spec, one
+Protocol per hook combined by inheritance, the two orders agree.)
 """
 
 from __future__ import annotations
@@ -13,38 +22,15 @@ from dataclasses import dataclass
 from typing import Final
 
 from mypy.maptype import map_instance_to_supertype
-from mypy.nodes import (
-    ARG_NAMED,
-    ARG_NAMED_OPT,
-    ARG_OPT,
-    ARG_STAR,
-    ARG_STAR2,
-    Decorator,
-    FuncDef,
-    OverloadedFuncDef,
-    SymbolNode,
-    TypeInfo,
-)
-from mypy.messages import format_type_bare
-from mypy.options import Options
+from mypy.nodes import Decorator, FuncDef, OverloadedFuncDef, SymbolNode, TypeInfo
 from mypy.subtypes import find_member
-from mypy.types import CallableType, FunctionLike, Instance, Type, get_proper_type
+from mypy.types import FunctionLike, Instance, Type, get_proper_type
 
-__all__ = [
-    "MANAGER_FULLNAME",
-    "Hook",
-    "Spec",
-    "describe_hook",
-    "describe_signature",
-    "is_async_definition",
-    "spec_of",
-]
+__all__ = ["MANAGER_FULLNAME", "Hook", "Spec", "is_async_definition", "spec_of"]
 
 MANAGER_FULLNAME: Final = "protocall._manager.CallbackManager"
 """Where ``CallbackManager`` is defined; mypy names its methods after this module, not after
 the ``protocall`` package that re-exports it."""
-
-_COROUTINE: Final = "typing.Coroutine"
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,7 +51,7 @@ class Hook:
 
 @dataclass(frozen=True, slots=True)
 class Spec:
-    """The hooks of one spec instance type, in declaration order (bases first)."""
+    """The hooks of one spec instance type, in the order described in the module docstring."""
 
     instance: Instance
     hooks: dict[str, Hook]
@@ -111,8 +97,8 @@ def _read_hooks(spec: Instance) -> dict[str, Hook]:
 
 
 def _visit(klass: TypeInfo, order: dict[str, None], seen: set[str]) -> None:
-    """Hook names in the runtime's declaration order: each base (left to right, depth first)
-    before the class itself; a name redefined as anything but a method is not a hook."""
+    """Hook names: each base (left to right, depth first) before the class itself, a class's
+    own names sorted; a name redefined as anything but a method is not a hook."""
     if klass.fullname in seen:
         return
     seen.add(klass.fullname)
@@ -120,9 +106,10 @@ def _visit(klass: TypeInfo, order: dict[str, None], seen: set[str]) -> None:
         _visit(base.type, order, seen)
     if not klass.is_protocol:
         return
-    for name, symbol in klass.names.items():
+    for name in sorted(klass.names):
         if name.startswith("__") and name.endswith("__"):
             continue
+        symbol = klass.names[name]
         if symbol.node is not None and _is_plain_method(symbol.node):
             order.setdefault(name)
         else:
@@ -141,7 +128,10 @@ def _is_plain_method(node: SymbolNode) -> bool:
 
 
 def is_async_definition(node: SymbolNode | None) -> bool | None:
-    """Whether a method is ``async def``; None when that is unknown (a property, an attribute)."""
+    """Whether a method is ``async def``; None when that is unknown (a property, an attribute).
+
+    Read from the ``is_coroutine`` flag, which mypy caches (a cached function has no body).
+    """
     if isinstance(node, FuncDef):
         return None if node.is_property else node.is_coroutine
     if isinstance(node, Decorator):
@@ -152,56 +142,3 @@ def is_async_definition(node: SymbolNode | None) -> bool | None:
         first = node.impl or (node.items[0] if node.items else None)
         return is_async_definition(first)
     return None
-
-
-def describe_hook(hook: Hook, options: Options) -> str:
-    """``[async ]def hook(self, <params>) -> R``: the declaration a message proposes as the fix.
-
-    An overloaded hook is shown as its ``@overload`` declarations, separated by ``;``.
-    """
-    items = hook.signature.items
-    shown = [describe_signature(hook.name, item, hook.is_async, options) for item in items]
-    if len(shown) == 1:
-        return shown[0]
-    return "; ".join(f"@overload {declaration}" for declaration in shown)
-
-
-def describe_signature(name: str, signature: CallableType, is_async: bool, options: Options) -> str:
-    """One ``def`` line for a method of type ``signature`` (bound: ``self`` is added back)."""
-    params = ["self", *_render_parameters(signature, options)]
-    returns = get_proper_type(signature.ret_type)
-    if is_async and isinstance(returns, Instance) and returns.type.fullname == _COROUTINE:
-        result = format_type_bare(returns.args[-1], options)
-    else:
-        result = format_type_bare(signature.ret_type, options)
-    prefix = "async def" if is_async else "def"
-    return f"{prefix} {name}({', '.join(params)}) -> {result}"
-
-
-def _render_parameters(signature: CallableType, options: Options) -> list[str]:
-    names = list(signature.arg_names)
-    positional_only = 0
-    definition = signature.definition
-    if isinstance(definition, FuncDef) and len(definition.arguments) == len(names) + 1:
-        arguments = definition.arguments[1:]
-        names = [argument.variable.name for argument in arguments]
-        positional_only = sum(1 for argument in arguments if argument.pos_only)
-    rendered: list[str] = []
-    star_seen = False
-    for index, (kind, name, typ) in enumerate(zip(signature.arg_kinds, names, signature.arg_types)):
-        shown = name if name is not None else f"__arg{index}"
-        annotation = format_type_bare(typ, options)
-        if kind == ARG_STAR:
-            star_seen = True
-            rendered.append(f"*{shown}: {annotation}")
-        elif kind == ARG_STAR2:
-            rendered.append(f"**{shown}: {annotation}")
-        else:
-            if kind in (ARG_NAMED, ARG_NAMED_OPT) and not star_seen:
-                star_seen = True
-                rendered.append("*")
-            default = " = ..." if kind in (ARG_OPT, ARG_NAMED_OPT) else ""
-            rendered.append(f"{shown}: {annotation}{default}")
-        if positional_only and index == positional_only - 1:
-            rendered.append("/")
-    return rendered

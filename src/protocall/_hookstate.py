@@ -1,0 +1,227 @@
+"""The state of one hook of one manager: its dispatchers and the snapshot they read.
+
+A :class:`HookState` is made the first time a hook is dispatched and lives as long as its
+manager. It owns one stable dispatcher function per mode (``call``, ``emit``, ``first``; see
+``_dispatch``) and the cell they read the hook's implementers from. When the registrations
+change, the manager calls :meth:`HookState.invalidate` (under its lock), which empties the cell;
+the next dispatch finds it empty and calls :meth:`HookState.refreshed`, which takes the lock,
+asks the manager for the implementers, stores the new snapshot and gives the dispatchers the code
+written for that many. This is the only cache of dispatch, and it is rebuilt from the
+registrations, never patched.
+"""
+
+from __future__ import annotations
+
+import threading
+import types
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any, Final, Protocol
+
+from ._dispatch import (
+    SKIPPED,
+    CodeKey,
+    Mode,
+    Shape,
+    Who,
+    concurrent_dispatcher,
+    form_for,
+    new_dispatcher,
+    swap_code,
+)
+from ._errors import HookErrorGroup
+
+if TYPE_CHECKING:
+    from ._policies import Recovery
+
+__all__ = ["HookState", "Implementers"]
+
+_PLANS_LIMIT: Final = 64
+"""Keyword shapes remembered per snapshot by an unchecked hook; past that, planned per call."""
+
+
+class Implementers(Protocol):
+    """A hook's implementers, in call order, as the manager's strategy finds them."""
+
+    @property
+    def who(self) -> Who: ...
+
+    def methods(self, keywords: tuple[str, ...] | None) -> tuple[Callable[..., Any], ...]:
+        """What the dispatcher calls, in order; for an unchecked hook, for a call with these
+        keyword names (each callable is passed all of them)."""
+        ...
+
+
+class HookState:
+    """One hook of one manager: a stable dispatcher per mode, and the snapshot they read."""
+
+    __slots__ = (
+        "__weakref__",
+        "_cells",
+        "_functions",
+        "_implementers",
+        "_lock",
+        "_source",
+        "concurrent",
+        "is_async",
+        "label",
+        "name",
+        "planned",
+        "recovery",
+        "shape",
+    )
+
+    def __init__(
+        self,
+        *,
+        name: str,
+        label: str,
+        shape: Shape,
+        is_async: bool,
+        concurrent: bool,
+        planned: bool,
+        recovery: Recovery | None,
+        source: Callable[[str], Implementers],
+        lock: threading.RLock,
+    ) -> None:
+        self.name: Final = name
+        self.label: Final = label
+        """The hook as notes name it: ``Spec.hook`` or ``'hook'``."""
+        self.shape: Final = shape
+        self.is_async: Final = is_async
+        self.concurrent: Final = concurrent
+        self.planned: Final = planned
+        """Unchecked: the methods depend on the keyword names of each call."""
+        self.recovery: Final = recovery
+        """The manager's error policy, or None to propagate at once."""
+        self._source: Final = source
+        self._lock: Final = lock
+        self._cells: Final = (types.CellType(None), types.CellType(self))
+        self._functions: dict[Mode, Callable[..., Any]] = {}
+        self._implementers: Implementers | None = None
+
+    @property
+    def recovering(self) -> bool:
+        return self.recovery is not None
+
+    # -- the dispatchers ------------------------------------------------------------------------
+
+    def dispatcher(self, mode: Mode) -> Callable[..., Any]:
+        """The stable dispatcher of ``mode``, made on first use."""
+        function = self._functions.get(mode)
+        if function is None:
+            with self._lock:
+                function = self._functions.get(mode)
+                if function is None:
+                    function = self._make(mode)
+                    self._functions[mode] = function
+        return function
+
+    def _make(self, mode: Mode) -> Callable[..., Any]:
+        qualname = f"{self.label}.{mode}"
+        if self.concurrent:
+            dispatch = concurrent_dispatcher(mode, self._current, self)
+            dispatch.__name__ = self.name
+            dispatch.__qualname__ = qualname
+            return dispatch
+        return new_dispatcher(self._key(mode), name=self.name, qualname=qualname, cells=self._cells)
+
+    def _key(self, mode: Mode) -> CodeKey:
+        implementers = self._implementers
+        count = 0 if implementers is None else len(implementers.who.callbacks)
+        form, count = form_for(count, recovering=self.recovery is not None)
+        return CodeKey(mode, self.shape, self.is_async, form, count, self.planned)
+
+    def invalidate(self) -> None:
+        """The registrations changed: the next dispatch reads them again. Under the lock."""
+        self._implementers = None
+        self._cells[0].cell_contents = None
+
+    def refreshed(self, mode: Mode, keywords: tuple[str, ...] | None) -> Callable[..., Any]:
+        """What to call for a dispatch that found the snapshot stale or of another shape.
+
+        Under the lock: reads the implementers if they changed, publishes the snapshot and the
+        code written for it, and returns the dispatcher of ``mode``. For an unchecked hook and a
+        call with new keyword names, plans them first (or, past :data:`_PLANS_LIMIT` shapes,
+        returns a dispatcher for this one call).
+        """
+        with self._lock:
+            implementers = self._implementers
+            if implementers is None:
+                implementers = self._implementers = self._source(self.name)
+                self._publish(implementers)
+            function = self._functions.get(mode) or self.dispatcher(mode)
+            if keywords is None:
+                return function
+            plans, who = self._cells[0].cell_contents
+            methods = implementers.methods(keywords)
+            if len(plans) < _PLANS_LIMIT:
+                plans[keywords] = methods
+                return function
+            once = (types.CellType(({keywords: methods}, who)), self._cells[1])
+            return new_dispatcher(self._key(mode), name=self.name, qualname=function.__qualname__, cells=once)
+
+    def _publish(self, implementers: Implementers) -> None:
+        who = implementers.who
+        for mode, function in self._functions.items():
+            if isinstance(function, types.FunctionType) and not self.concurrent:
+                swap_code(function, self._key(mode))
+        # The cell last: until it is set, every dispatch comes here (and waits for the lock).
+        plans: dict[tuple[str, ...], tuple[Callable[..., Any], ...]] = {}
+        snapshot: object = (plans, who) if self.planned else (implementers.methods(None), who)
+        self._cells[0].cell_contents = snapshot
+
+    def _current(self) -> tuple[Sequence[Callable[..., Any]], Who]:
+        """The snapshot, for the concurrent dispatcher (which reads it once per call)."""
+        snapshot = self._cells[0].cell_contents
+        if snapshot is None:
+            self.refreshed("call", None)
+            snapshot = self._cells[0].cell_contents
+        methods, who = snapshot
+        return methods, who
+
+    # -- what the generated code asks -------------------------------------------------------------
+
+    def failed(self, exc: BaseException, who: Who, lines: tuple[int, ...]) -> None:
+        """An implementer raised ``exc`` out of a straight-line dispatcher: note which one.
+
+        ``lines`` is the dispatcher's table of the line of each implementer's call, recorded
+        when its source was written; the traceback says on which line the call failed.
+        """
+        tb = exc.__traceback__
+        index = lines.index(tb.tb_lineno) if tb is not None and tb.tb_lineno in lines else -1
+        self.failed_at(exc, who, index)
+
+    def failed_at(self, exc: BaseException, who: Who, index: int) -> None:
+        """Note on ``exc`` the callback at ``index`` (once per exception and callback)."""
+        if 0 <= index < len(who.callbacks):
+            note = f"protocall: raised by callback {who.describe(index)} in hook {self.label}"
+        else:
+            note = f"protocall: raised while dispatching hook {self.label}"
+        if note not in getattr(exc, "__notes__", ()):
+            exc.add_note(note)
+
+    def recover(
+        self, exc: Exception, who: Who, index: int, errors: list[Exception] | None
+    ) -> list[Exception] | None:
+        """Under an error policy: note ``exc``, then let the policy decide (it may raise)."""
+        self.failed_at(exc, who, index)
+        recovery = self.recovery
+        assert recovery is not None
+        return recovery.handle(who.callbacks[index], self.name, exc, errors)
+
+    def finish(self, errors: list[Exception] | None, results: list[Any], who: Who) -> None:
+        """After the last implementer, under an error policy: raise what was collected."""
+        if errors and self.recovery is not None:
+            kept = self.without_skipped(results)
+            count = len(who.callbacks) - len(who.skipped)
+            raise HookErrorGroup(
+                f"{len(errors)} of {count} callbacks raised in hook {self.label}",
+                errors,
+                hook=self.name,
+                results=kept,
+            )
+
+    @staticmethod
+    def without_skipped(results: list[Any]) -> list[Any]:
+        """An unchecked ``emit``'s results, less the markers of skipped attributes."""
+        return [result for result in results if result is not SKIPPED]

@@ -1,0 +1,127 @@
+"""The registrations of one manager: their call order, and the lock that serialises changes.
+
+A :class:`Registration` is one callback registered once: the callback, its priority, its
+sequence number (registration order) and what dispatch calls for each hook it implements. The
+:class:`Registry` keeps them sorted by call order (higher priority first, then registration
+order) and indexed by callback identity, so that ``unregister`` finds and removes one in
+logarithmic time (plus the list's memmove), wherever it is.
+
+Every change runs under :attr:`Registry.lock`. Dispatch never takes it: dispatchers read
+snapshots that the hook states (``_hookstate``) rebuild from :meth:`Registry.in_order`, under
+the lock, after a change.
+"""
+
+from __future__ import annotations
+
+import bisect
+import itertools
+import threading
+from collections.abc import Callable, Iterable
+from typing import Any, Final
+
+__all__ = ["Registration", "Registry"]
+
+
+class Registration:
+    """One registered callback: what dispatch calls for it, and where in the call order."""
+
+    __slots__ = ("callback", "priority", "sequence", "targets")
+
+    def __init__(
+        self,
+        callback: object,
+        priority: int,
+        sequence: int,
+        targets: dict[str, Callable[..., Any]] | None,
+    ) -> None:
+        self.callback: Final = callback
+        self.priority: Final = priority
+        self.sequence: Final = sequence
+        """Its rank in registration order (unique within a manager)."""
+        self.targets: Final = targets
+        """Hook name → what dispatch calls; None on an unchecked manager (looked up by name)."""
+
+    def order(self) -> tuple[int, int]:
+        """The call order's sort key: higher priority first, then earlier registration."""
+        return (-self.priority, self.sequence)
+
+    def __repr__(self) -> str:
+        return (
+            f"<registration {self.sequence} of {type(self.callback).__qualname__}, "
+            f"priority {self.priority}>"
+        )
+
+
+class Registry:
+    """The registrations in call order, indexed by callback identity."""
+
+    __slots__ = ("_index", "_order", "_sequence", "lock")
+
+    def __init__(self) -> None:
+        self.lock: Final = threading.RLock()
+        """Serialises changes and the rebuilding of dispatch snapshots (reentrant: a callback's
+        property read while a snapshot is built may itself dispatch)."""
+        self._order: list[Registration] = []
+        self._index: dict[int, list[Registration]] = {}
+        """``id(callback)`` → its registrations (several only on an unchecked manager)."""
+        self._sequence: Final = itertools.count()
+
+    def add(
+        self, entries: Iterable[tuple[object, int, dict[str, Callable[..., Any]] | None]]
+    ) -> list[Registration]:
+        """Register ``(callback, priority, targets)`` entries, all or none. Under the lock."""
+        added: list[Registration] = []
+        try:
+            for callback, priority, targets in entries:
+                registration = Registration(callback, priority, next(self._sequence), targets)
+                self._insert(registration)
+                added.append(registration)
+        except BaseException:  # a KeyboardInterrupt between two steps: leave no half state
+            for registration in added:
+                self._delete(registration)
+            raise
+        return added
+
+    def _insert(self, registration: Registration) -> None:
+        order = self._order
+        if not order or order[-1].order() < registration.order():
+            order.append(registration)  # the usual case: it goes last
+        else:
+            bisect.insort(order, registration, key=Registration.order)
+        self._index.setdefault(id(registration.callback), []).append(registration)
+
+    def remove(self, callback: object) -> Registration | None:
+        """Remove the first registration (in call order) of ``callback``; None if it has none.
+        Under the lock."""
+        found = self.find(callback)
+        if found is not None:
+            self._delete(found)
+        return found
+
+    def _delete(self, registration: Registration) -> None:
+        order = self._order
+        position = bisect.bisect_left(order, registration.order(), key=Registration.order)
+        if position < len(order) and order[position] is registration:
+            del order[position]
+        key = id(registration.callback)
+        registrations = self._index.get(key, [])
+        if registration in registrations:
+            registrations.remove(registration)
+            if not registrations:
+                del self._index[key]
+
+    def find(self, callback: object) -> Registration | None:
+        """The first registration (in call order) of ``callback``, compared by identity."""
+        registrations = self._index.get(id(callback))
+        if not registrations:
+            return None
+        candidates = [r for r in registrations if r.callback is callback]
+        return min(candidates, key=Registration.order) if candidates else None
+
+    def in_order(self) -> tuple[Registration, ...]:
+        """Every registration, in call order (a copy: safe to read while others change it)."""
+        with self.lock:
+            return tuple(self._order)
+
+    def __len__(self) -> int:
+        return len(self._order)

@@ -1,0 +1,156 @@
+"""What a checked manager (one with a spec) does differently from an unchecked one.
+
+The manager delegates to a strategy everything that depends on having a spec: validating a
+callback, naming hooks, how a hook's dispatchers are shaped, and which registered callbacks
+implement a hook. :class:`CheckedStrategy` lives here; ``_unchecked.UncheckedStrategy`` is the
+other one (Lightning Fabric's semantics).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, ClassVar, Final, Protocol
+
+from ._dispatch import Shape, Who
+from ._errors import HookNameWarning, RegistrationError, warn_at_caller
+from ._spec import HookTable
+from ._validate import Implementation, implement, near_miss_message
+
+if TYPE_CHECKING:
+    from ._hookstate import Implementers
+    from ._registry import Registration
+
+__all__ = ["CheckedStrategy", "HookOptions", "Strategy"]
+
+
+class HookOptions:
+    """How one hook's dispatchers are made."""
+
+    __slots__ = ("concurrent", "is_async", "label", "planned", "shape")
+
+    def __init__(
+        self, *, label: str, shape: Shape, is_async: bool, concurrent: bool, planned: bool
+    ) -> None:
+        self.label: Final = label
+        self.shape: Final = shape
+        self.is_async: Final = is_async
+        self.concurrent: Final = concurrent
+        self.planned: Final = planned
+
+
+class Strategy(Protocol):
+    """The part of a manager that depends on its spec (or on having none)."""
+
+    checked: ClassVar[bool]
+    """Whether callbacks are validated against a spec."""
+
+    def implement(self, callback: object) -> Implementation | None:
+        """Validate ``callback``: what dispatch calls per hook (None: looked up by name later)."""
+        ...
+
+    def warn(self, callback: object, implementation: Implementation | None) -> None:
+        """Warn about what looks wrong but registers (misspelt hook names)."""
+        ...
+
+    def hook_name(self, hook: object) -> str:
+        """The name of the hook that ``hook`` (a name or a spec method) designates."""
+        ...
+
+    def options(self, name: str, mode: str) -> HookOptions:
+        """How the dispatchers of hook ``name`` are made; raises for a hook that ``mode``
+        cannot dispatch."""
+        ...
+
+    def implementers(self, name: str, registrations: Sequence[Registration]) -> Implementers:
+        """Hook ``name``'s implementers among ``registrations`` (in call order)."""
+        ...
+
+    def touched(self, registrations: Iterable[Registration]) -> set[str] | None:
+        """The hooks whose dispatchers a change of ``registrations`` affects (None: all)."""
+        ...
+
+
+class _Fixed:
+    """A checked hook's implementers: fixed when the snapshot is taken."""
+
+    __slots__ = ("_methods", "who")
+
+    def __init__(self, methods: tuple[Callable[..., Any], ...], who: Who) -> None:
+        self._methods: Final = methods
+        self.who: Final = who
+
+    def methods(self, keywords: tuple[str, ...] | None) -> tuple[Callable[..., Any], ...]:
+        return self._methods
+
+
+class CheckedStrategy:
+    """A manager with a spec: callbacks validated at registration, hooks known by name."""
+
+    __slots__ = ("table",)
+
+    checked: ClassVar[bool] = True
+
+    def __init__(self, table: HookTable) -> None:
+        self.table: Final = table
+
+    def implement(self, callback: object) -> Implementation:
+        return implement(self.table, callback)
+
+    def warn(self, callback: object, implementation: Implementation | None) -> None:
+        if implementation is None:
+            return
+        for method, hook in implementation.near_misses:
+            message = near_miss_message(self.table.spec_name, type(callback), method, hook)
+            warn_at_caller(message, HookNameWarning)
+
+    def hook_name(self, hook: object) -> str:
+        return self.table.resolve(hook).name
+
+    def options(self, name: str, mode: str) -> HookOptions:
+        hook = self.table.hook_named(name)
+        if mode == "call" and hook.returns_value:
+            raise TypeError(
+                f"{hook.label} returns a value ({hook.return_annotation}), which "
+                f"manager.call would discard: call it with manager.emit({hook.label}, ...) for "
+                f"every implementer's result, or manager.first({hook.label}, ...) for the first "
+                f"one that is not None"
+            )
+        return HookOptions(
+            label=hook.label,
+            shape=hook.shape,
+            is_async=hook.is_async,
+            concurrent=hook.concurrent,
+            planned=False,
+        )
+
+    def implementers(self, name: str, registrations: Sequence[Registration]) -> _Fixed:
+        pairs = [
+            (r.callback, r.targets[name])
+            for r in registrations
+            if r.targets is not None and name in r.targets
+        ]
+        if self.table.hooks[name].reverse:
+            pairs.reverse()
+        return _Fixed(tuple(m for _, m in pairs), Who(tuple(c for c, _ in pairs)))
+
+    def touched(self, registrations: Iterable[Registration]) -> set[str] | None:
+        hooks: set[str] = set()
+        for registration in registrations:
+            if registration.targets is not None:
+                hooks.update(registration.targets)
+        return hooks
+
+
+def duplicate_error(callback: object, spec_name: str, *, already: bool) -> RegistrationError:
+    """A callback given twice (callbacks are compared by identity)."""
+    name = type(callback).__qualname__
+    where = (
+        "is already registered with this manager"
+        if already
+        else "appears twice in the callbacks given"
+    )
+    return RegistrationError(
+        f"cannot register {name}: this instance {where} (callbacks are compared by identity). "
+        f"Register it once, or register a new {name} instance."
+        + ("" if already else f" The manager of {spec_name} was left unchanged.")
+    )
