@@ -64,7 +64,7 @@ __all__ = [
 ]
 
 Mode: TypeAlias = Literal["call", "emit", "first"]
-Form: TypeAlias = Literal["straight", "loop", "recovering"]
+Form: TypeAlias = Literal["straight", "loop", "recovering", "keyed"]
 
 STRAIGHT_LINE_LIMIT: Final = 64
 """Up to this many implementers, the calls are written out one per line; beyond, a loop."""
@@ -159,8 +159,10 @@ class CodeKey(NamedTuple):
     form: Form
     implementers: int
     """How many, for the straight form (the others take any number: -1)."""
-    planned: bool
-    """Unchecked: the snapshot holds one methods tuple per keyword shape of the call."""
+    unchecked: bool
+    """An unchecked hook's: a skipped attribute's marker is no result."""
+    arguments: tuple[str, ...] = ()
+    """Straight form: each implementer's own argument list (else the shape's, for all)."""
 
 
 def form_for(count: int, *, recovering: bool) -> tuple[Form, int]:
@@ -178,7 +180,7 @@ _GLOBALS: Final[dict[str, object]] = {
     f"{PREFIX}Exception": Exception,
     f"{PREFIX}Stale": (TypeError, ValueError, KeyError),
     f"{PREFIX}enumerate": enumerate,
-    f"{PREFIX}tuple": tuple,
+    f"{PREFIX}len": len,
     f"{PREFIX}SKIPPED": SKIPPED,
 }
 """The generated code's only globals (no builtins), shared by every dispatcher."""
@@ -243,29 +245,25 @@ def swap_code(function: types.FunctionType, key: CodeKey) -> None:
 def _template(key: CodeKey) -> list[str]:
     """The source of a module defining ``_pc_template``, whose inner function is the dispatcher."""
     p = PREFIX
-    mode = key.mode
-    wait = "await " if key.is_async else ""
     define = "async def" if key.is_async else "def"
     lines = [
         f"def {p}template():",
         f"    {p}snapshot = {p}state = None",
         f"    {define} {p}dispatch({key.shape.parameters}):",
     ]
-    refresh_key = f"{p}tuple({p}kwargs)" if key.planned else "None"
+    if key.form == "keyed":
+        return lines + _keyed(key)
+    wait = "await " if key.is_async else ""
     if key.form == "straight":
         names = "".join(f"{p}m{i}, " for i in range(key.implementers))
-        unpacked = f"[{names}]" if key.implementers else "[]"
+        unpacked = f"[{names}]"
     else:
         unpacked = f"{p}ms"
-    lines.append("        try:")
-    if key.planned:
-        lines.append(f"            {p}plans, {p}who = {p}snapshot")
-        lines.append(f"            {unpacked} = {p}plans[{p}tuple({p}kwargs)]")
-    else:
-        lines.append(f"            {unpacked}, {p}who = {p}snapshot")
     lines += [
+        "        try:",
+        f"            {unpacked}, {p}who = {p}snapshot",
         f"        except {p}Stale:",
-        f"            return {wait}{p}state.refreshed({mode!r}, {refresh_key})({key.shape.arguments})",
+        f"            return {wait}{p}state.refreshed({key.mode!r}, None)({key.shape.arguments})",
     ]
     writer = {"straight": _straight, "loop": _loop, "recovering": _recovering}[key.form]
     lines += writer(key, len(lines) + 1, wait)
@@ -273,9 +271,29 @@ def _template(key: CodeKey) -> list[str]:
     return lines
 
 
-def _straight(key: CodeKey, line: int, wait: str) -> list[str]:
+def _keyed(key: CodeKey) -> list[str]:
+    """An unchecked hook's entry: forwards the call to the dispatcher written for its shape.
+
+    Its snapshot holds, per call shape (mode, number of positional arguments, keyword names in
+    order), a dispatcher whose calls pass each implementer exactly the keywords it takes.
+    """
     p = PREFIX
     arguments = key.shape.arguments
+    return [
+        f"        {p}key = ({key.mode!r}, {p}len({p}args), *{p}kwargs)",
+        "        try:",
+        f"            {p}plans, {p}who = {p}snapshot",
+        f"            {p}d = {p}plans[{p}key]",
+        f"        except {p}Stale:",
+        f"            return {p}state.refreshed({key.mode!r}, {p}key)({arguments})",
+        f"        return {p}d({arguments})",
+        f"    return {p}dispatch",
+    ]
+
+
+def _straight(key: CodeKey, line: int, wait: str) -> list[str]:
+    p = PREFIX
+    each = key.arguments or (key.shape.arguments,) * key.implementers
     if key.implementers == 0:
         return ["        return []" if key.mode == "emit" else "        return None"]
     body = ["        try:"]
@@ -283,17 +301,17 @@ def _straight(key: CodeKey, line: int, wait: str) -> list[str]:
     if key.mode == "call":
         for i in range(key.implementers):
             calls.append(line + len(body))
-            body.append(f"            {wait}{p}m{i}({arguments})")
+            body.append(f"            {wait}{p}m{i}({each[i]})")
     elif key.mode == "emit":
         body.append(f"            {p}results = [")
         for i in range(key.implementers):
             calls.append(line + len(body))
-            body.append(f"                {wait}{p}m{i}({arguments}),")
+            body.append(f"                {wait}{p}m{i}({each[i]}),")
         body.append("            ]")
     else:
         for i in range(key.implementers):
             calls.append(line + len(body))
-            body.append(f"            if {_found(key, f'{wait}{p}m{i}({arguments})')}:")
+            body.append(f"            if {_found(key, f'{wait}{p}m{i}({each[i]})')}:")
             body.append(f"                return {p}r")
     table = ", ".join(map(str, calls)) + ","
     body += [
@@ -354,13 +372,13 @@ def _found(key: CodeKey, value: str) -> str:
     p = PREFIX
     found = f"({p}r := {value}) is not None"
     # Unchecked: a skipped attribute's marker is no result either.
-    return f"{found} and {p}r is not {p}SKIPPED" if key.planned else found
+    return f"{found} and {p}r is not {p}SKIPPED" if key.unchecked else found
 
 
 def _ending(key: CodeKey) -> list[str]:
     p = PREFIX
     if key.mode == "emit":
-        if key.planned:  # unchecked: a skipped attribute's marker is no result
+        if key.unchecked:  # a skipped attribute's marker is no result
             return [
                 f"        if {p}who.skips:",
                 f"            return {p}state.without_skipped({p}results)",

@@ -18,6 +18,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, Final, Protocol
 
 from ._dispatch import (
+    GENERIC_SHAPE,
     SKIPPED,
     CodeKey,
     Mode,
@@ -33,10 +34,29 @@ from ._errors import HookErrorGroup
 if TYPE_CHECKING:
     from ._policies import Recovery
 
-__all__ = ["HookState", "Implementers"]
+__all__ = ["HookState", "Implementers", "Plan"]
 
 _PLANS_LIMIT: Final = 64
-"""Keyword shapes remembered per snapshot by an unchecked hook; past that, planned per call."""
+"""Call shapes remembered per snapshot by an unchecked hook; past that, planned per call."""
+
+
+class Plan:
+    """How an unchecked hook's implementers are called for one shape of call."""
+
+    __slots__ = ("arguments", "methods", "parameters")
+
+    def __init__(
+        self,
+        methods: tuple[Callable[..., Any], ...],
+        parameters: str | None,
+        arguments: tuple[str, ...] = (),
+    ) -> None:
+        self.methods: Final = methods
+        self.parameters: Final = parameters
+        """The dispatcher's parameter list for this shape, or None: the generic one, with
+        ``methods`` that pick their keywords themselves."""
+        self.arguments: Final = arguments
+        """Each implementer's argument list (with ``parameters``)."""
 
 
 class Implementers(Protocol):
@@ -45,9 +65,12 @@ class Implementers(Protocol):
     @property
     def who(self) -> Who: ...
 
-    def methods(self, keywords: tuple[str, ...] | None) -> tuple[Callable[..., Any], ...]:
-        """What the dispatcher calls, in order; for an unchecked hook, for a call with these
-        keyword names (each callable is passed all of them)."""
+    def methods(self) -> tuple[Callable[..., Any], ...]:
+        """What a checked hook's dispatcher calls, in order."""
+        ...
+
+    def plan(self, positional: int, keywords: tuple[str, ...]) -> Plan:
+        """How an unchecked hook's dispatcher calls them for a call of this shape."""
         ...
 
 
@@ -126,39 +149,53 @@ class HookState:
         return new_dispatcher(self._key(mode), name=self.name, qualname=qualname, cells=self._cells)
 
     def _key(self, mode: Mode) -> CodeKey:
+        if self.planned:
+            return CodeKey(mode, GENERIC_SHAPE, False, "keyed", -1, unchecked=True)
         implementers = self._implementers
         count = 0 if implementers is None else len(implementers.who.callbacks)
         form, count = form_for(count, recovering=self.recovery is not None)
-        return CodeKey(mode, self.shape, self.is_async, form, count, self.planned)
+        return CodeKey(mode, self.shape, self.is_async, form, count, unchecked=False)
 
     def invalidate(self) -> None:
         """The registrations changed: the next dispatch reads them again. Under the lock."""
         self._implementers = None
         self._cells[0].cell_contents = None
 
-    def refreshed(self, mode: Mode, keywords: tuple[str, ...] | None) -> Callable[..., Any]:
+    def refreshed(self, mode: Mode, key: tuple[Any, ...] | None) -> Callable[..., Any]:
         """What to call for a dispatch that found the snapshot stale or of another shape.
 
         Under the lock: reads the implementers if they changed, publishes the snapshot and the
-        code written for it, and returns the dispatcher of ``mode``. For an unchecked hook and a
-        call with new keyword names, plans them first (or, past :data:`_PLANS_LIMIT` shapes,
-        returns a dispatcher for this one call).
+        code written for it, and returns the dispatcher of ``mode``. For an unchecked hook, ``key``
+        is the call's shape ``(mode, positional count, *keyword names)``: it returns the
+        dispatcher written for that shape, and remembers it (up to :data:`_PLANS_LIMIT` shapes).
         """
         with self._lock:
             implementers = self._implementers
             if implementers is None:
                 implementers = self._implementers = self._source(self.name)
                 self._publish(implementers)
-            function = self._functions.get(mode) or self.dispatcher(mode)
-            if keywords is None:
-                return function
+            if key is None:
+                return self.dispatcher(mode)
             plans, who = self._cells[0].cell_contents
-            methods = implementers.methods(keywords)
-            if len(plans) < _PLANS_LIMIT:
-                plans[keywords] = methods
-                return function
-            once = (types.CellType(({keywords: methods}, who)), self._cells[1])
-            return new_dispatcher(self._key(mode), name=self.name, qualname=function.__qualname__, cells=once)
+            shaped: Callable[..., Any] | None = plans.get(key)
+            if shaped is None:
+                shaped = self._shaped(mode, implementers.plan(key[1], key[2:]), who)
+                if len(plans) < _PLANS_LIMIT:
+                    plans[key] = shaped
+            return shaped
+
+    def _shaped(self, mode: Mode, plan: Plan, who: Who) -> Callable[..., Any]:
+        """An unchecked hook's dispatcher for one shape of call."""
+        count = len(plan.methods)
+        form, count = form_for(count, recovering=self.recovery is not None)
+        if form == "straight" and plan.parameters is not None:
+            key = CodeKey(
+                mode, Shape(plan.parameters, ""), False, form, count, True, plan.arguments
+            )
+        else:
+            key = CodeKey(mode, GENERIC_SHAPE, False, form, count, unchecked=True)
+        cells = (types.CellType((plan.methods, who)), self._cells[1])
+        return new_dispatcher(key, name=self.name, qualname=f"{self.label}.{mode}", cells=cells)
 
     def _publish(self, implementers: Implementers) -> None:
         who = implementers.who
@@ -166,15 +203,15 @@ class HookState:
             if isinstance(function, types.FunctionType) and not self.concurrent:
                 swap_code(function, self._key(mode))
         # The cell last: until it is set, every dispatch comes here (and waits for the lock).
-        plans: dict[tuple[str, ...], tuple[Callable[..., Any], ...]] = {}
-        snapshot: object = (plans, who) if self.planned else (implementers.methods(None), who)
+        plans: dict[tuple[Any, ...], Callable[..., Any]] = {}
+        snapshot: object = (plans, who) if self.planned else (implementers.methods(), who)
         self._cells[0].cell_contents = snapshot
 
     def _current(self) -> tuple[Sequence[Callable[..., Any]], Who]:
         """The snapshot, for the concurrent dispatcher (which reads it once per call)."""
         snapshot = self._cells[0].cell_contents
         if snapshot is None:
-            self.refreshed("call", None)
+            self.refreshed("emit", None)
             snapshot = self._cells[0].cell_contents
         methods, who = snapshot
         return methods, who

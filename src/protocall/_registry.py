@@ -25,7 +25,7 @@ __all__ = ["Registration", "Registry"]
 class Registration:
     """One registered callback: what dispatch calls for it, and where in the call order."""
 
-    __slots__ = ("callback", "priority", "sequence", "targets")
+    __slots__ = ("callback", "order", "priority", "sequence", "targets")
 
     def __init__(
         self,
@@ -40,16 +40,18 @@ class Registration:
         """Its rank in registration order (unique within a manager)."""
         self.targets: Final = targets
         """Hook name → what dispatch calls; None on an unchecked manager (looked up by name)."""
-
-    def order(self) -> tuple[int, int]:
+        self.order: Final = (-priority, sequence)
         """The call order's sort key: higher priority first, then earlier registration."""
-        return (-self.priority, self.sequence)
 
     def __repr__(self) -> str:
         return (
             f"<registration {self.sequence} of {type(self.callback).__qualname__}, "
             f"priority {self.priority}>"
         )
+
+
+def _order(registration: Registration) -> tuple[int, int]:
+    return registration.order
 
 
 class Registry:
@@ -84,10 +86,10 @@ class Registry:
 
     def _insert(self, registration: Registration) -> None:
         order = self._order
-        if not order or order[-1].order() < registration.order():
+        if not order or order[-1].order < registration.order:
             order.append(registration)  # the usual case: it goes last
         else:
-            bisect.insort(order, registration, key=Registration.order)
+            bisect.insort(order, registration, key=_order)
         self._index.setdefault(id(registration.callback), []).append(registration)
 
     def remove(self, callback: object) -> Registration | None:
@@ -100,7 +102,7 @@ class Registry:
 
     def _delete(self, registration: Registration) -> None:
         order = self._order
-        position = bisect.bisect_left(order, registration.order(), key=Registration.order)
+        position = bisect.bisect_left(order, registration.order, key=_order)
         if position < len(order) and order[position] is registration:
             del order[position]
         key = id(registration.callback)
@@ -116,7 +118,7 @@ class Registry:
         if not registrations:
             return None
         candidates = [r for r in registrations if r.callback is callback]
-        return min(candidates, key=Registration.order) if candidates else None
+        return min(candidates, key=_order) if candidates else None
 
     def in_order(self) -> tuple[Registration, ...]:
         """Every registration, in call order (a copy: safe to read while others change it)."""

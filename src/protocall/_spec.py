@@ -11,7 +11,7 @@ from __future__ import annotations
 import weakref
 from collections.abc import Callable, Mapping
 from keyword import iskeyword
-from types import FunctionType
+from types import CodeType, FunctionType
 from typing import TYPE_CHECKING, Any, Final, TypeVar, cast
 
 if TYPE_CHECKING:
@@ -97,9 +97,10 @@ class Hook:
         """Declared with a return type other than None: ``call`` would discard its results."""
         self.shape: Final[Shape] = GENERIC_SHAPE if overloaded else shape_of(self.signature)
         """How its dispatchers take and forward arguments."""
-        self.verdicts: Final[dict[object, frozenset[str]]] = {}
-        """Per function code shape, the keywords an accepted implementation leaves out (see
-        ``_validate``): a verdict about one code object and this hook cannot go stale."""
+        self.verdicts: Final[dict[int, tuple[CodeType, tuple[int, tuple[str, ...]], frozenset[str]]]] = {}
+        """Per ``id`` of a function's code object: the code, the function's default counts, and
+        the keywords that accepted implementation leaves out (see ``_validate``). A verdict
+        about one code object and this hook cannot go stale."""
         self.is_async: Final = is_async
         self.spec_name: Final = spec_name
         """The qualified name of the spec the hook was read from, for messages."""
@@ -172,7 +173,17 @@ def as_written(signature: inspect.Signature) -> inspect.Signature:
 class HookTable:
     """Every hook of one spec, in declaration order, with lookups by name and by function."""
 
-    __slots__ = ("__weakref__", "_near_misses", "by_function", "hooks", "names", "spec_name")
+    __slots__ = (
+        "__weakref__",
+        "_near_misses",
+        "_names_among",
+        "by_function",
+        "hook_list",
+        "hooks",
+        "name_list",
+        "names",
+        "spec_name",
+    )
 
     def __init__(
         self, *, spec_name: str, hooks: Mapping[str, Hook], by_function: Mapping[object, Hook]
@@ -183,7 +194,25 @@ class HookTable:
         self.hooks: Final = hooks
         self.by_function: Final = by_function
         self.names: Final = frozenset(hooks)
+        self.name_list: Final = tuple(hooks)
+        """The hook names in declaration order."""
+        self.hook_list: Final = tuple(hooks.values())
+        """The hooks in declaration order."""
         self._near_misses: dict[str, str | None] = {}
+        self._names_among: dict[frozenset[str], NamesAmong] = {}
+
+    def names_among(self, names: frozenset[str]) -> NamesAmong:
+        """What the names of one class namespace mean for this spec (see :class:`NamesAmong`).
+
+        Memoised per set of names: the answer depends on the names alone (a class that changes
+        has another set), so a class read again costs one lookup.
+        """
+        found = self._names_among.get(names)
+        if found is None:
+            if len(self._names_among) >= _MEMO_LIMIT:
+                self._names_among.clear()
+            found = self._names_among[names] = NamesAmong(self, names)
+        return found
 
     def near_miss(self, name: str) -> str | None:
         """The hook that the method name ``name`` most likely misspells, or None (memoised: the
@@ -231,6 +260,23 @@ class HookTable:
             f"Its hooks are: {', '.join(self.hooks)}."
         )
 
+
+class NamesAmong:
+    """What the names of a class namespace mean for a spec: which are hook names, which look
+    like misspelt ones, and whether the class customises attribute lookup."""
+
+    __slots__ = ("custom_lookup", "hooks", "near_misses")
+
+    def __init__(self, table: HookTable, names: frozenset[str]) -> None:
+        self.hooks: Final = tuple(names & table.names)
+        self.near_misses: Final = tuple(
+            (name, hook) for name in sorted(names) if (hook := table.near_miss(name)) is not None
+        )
+        self.custom_lookup: Final = "__getattr__" in names or "__getattribute__" in names
+
+
+_MEMO_LIMIT: Final = 4096
+"""Entries kept by a table's memo of near misses; past that it starts again."""
 
 _TABLES: Final[weakref.WeakKeyDictionary[type, HookTable]] = weakref.WeakKeyDictionary()
 

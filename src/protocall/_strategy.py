@@ -16,6 +16,8 @@ from ._errors import HookNameWarning, RegistrationError, warn_at_caller
 from ._spec import HookTable
 from ._validate import Implementation, implement, near_miss_message
 
+from ._hookstate import Plan
+
 if TYPE_CHECKING:
     from ._hookstate import Implementers
     from ._registry import Registration
@@ -79,8 +81,11 @@ class _Fixed:
         self._methods: Final = methods
         self.who: Final = who
 
-    def methods(self, keywords: tuple[str, ...] | None) -> tuple[Callable[..., Any], ...]:
+    def methods(self) -> tuple[Callable[..., Any], ...]:
         return self._methods
+
+    def plan(self, positional: int, keywords: tuple[str, ...]) -> Plan:
+        return Plan(self._methods, None)
 
 
 class CheckedStrategy:

@@ -14,10 +14,12 @@ shape of the calls (the names, in order), not on every call.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from keyword import iskeyword
 from typing import TYPE_CHECKING, Any, ClassVar, Final
 
-from ._dispatch import GENERIC_SHAPE, SKIPPED, Who
+from ._dispatch import GENERIC_SHAPE, PREFIX, SKIPPED, Who
 from ._errors import warn_at_caller
+from ._hookstate import Plan
 from ._strategy import HookOptions
 
 if TYPE_CHECKING:
@@ -63,8 +65,36 @@ class _ByName:
         self._entries: Final = entries
         self.who: Final = who
 
-    def methods(self, keywords: tuple[str, ...] | None) -> tuple[Callable[..., Any], ...]:
-        return tuple(entry.for_keywords(keywords or ()) for entry in self._entries)
+    def methods(self) -> tuple[Callable[..., Any], ...]:
+        return tuple(entry.method for entry in self._entries)
+
+    def plan(self, positional: int, keywords: tuple[str, ...]) -> Plan:
+        """Exact calls for this shape: each method is passed the keywords it names.
+
+        Keyword names that cannot be parameter names of generated code get the generic form,
+        whose methods filter the keywords themselves.
+        """
+        entries = self._entries
+        if not all(_usable(keyword) for keyword in keywords):
+            return Plan(tuple(entry.for_keywords(keywords) for entry in entries), None)
+        given = [f"{PREFIX}p{i}" for i in range(positional)]
+        parameters = ", ".join([*given, *(("*", *keywords) if keywords else ())])
+        arguments: list[str] = []
+        for entry in entries:
+            accepts = entry.accepts
+            kept = keywords if accepts is None else [k for k in keywords if k in accepts]
+            arguments.append(", ".join([*given, *(f"{k}={k}" for k in kept)]))
+        return Plan(tuple(entry.method for entry in entries), parameters, tuple(arguments))
+
+
+def _usable(keyword: str) -> bool:
+    """Can ``keyword`` be a parameter name of generated code?"""
+    return (
+        keyword.isidentifier()
+        and not iskeyword(keyword)
+        and keyword != "__debug__"
+        and not keyword.startswith(PREFIX)
+    )
 
 
 def _accepted_keywords(method: Callable[..., Any]) -> frozenset[str] | None:

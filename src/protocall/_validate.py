@@ -19,10 +19,11 @@ without that.
 from __future__ import annotations
 
 from collections.abc import Callable
+from itertools import repeat
 from types import FunctionType, MethodType
 from typing import TYPE_CHECKING, Any, Final, cast
 
-from ._compat import declares_protocol, defined_as_protocol
+from ._compat import defined_as_protocol
 from ._errors import RegistrationError
 from ._signatures import dropped_keywords, first_rejected_call, inconsistent_parameter, without
 from ._spec import Hook, HookTable, as_written
@@ -64,27 +65,19 @@ def implement(table: HookTable, callback: object) -> Implementation:
             f"callbacks are instances. Register an instance instead, e.g. {name}()."
         )
     cls = type(callback)
-    reading = _ClassReading(cls, table.names)
-    found = reading.found
+    reading = _ClassReading(table, cls)
+    hooks = table.hook_list
+    values = _lookups(callback, table.name_list, custom=reading.custom_lookup)
     targets: dict[str, Callable[..., Any]] = {}
-    for name, hook in table.hooks.items():
-        if name in found:
-            target = _target(hook, callback, cls, reading)
-        elif reading.has_dict:  # the usual case, a hook the class lacks: quick to rule out
-            value = _own_value(callback, cls, name, _MISSING, reading)
-            if value is _MISSING:
-                continue
-            target = _checked_value(value, hook, cls)
-        else:
-            continue
-        if target is not None:
-            targets[name] = target
+    for hook, value in zip(hooks, values):
+        if value is not _MISSING:  # usually a few of the spec's hooks
+            target = _target(hook, callback, cls, reading, value)
+            if target is not None:
+                targets[hook.name] = target
     near_misses = tuple(
         (method, misspelt)
-        for method in sorted(set(reading.public))
-        if (misspelt := table.near_miss(method)) is not None
-        and misspelt not in targets
-        and _is_method_like(_class_attribute(cls, method))
+        for method, misspelt in reading.near_misses
+        if misspelt not in targets and _is_method_like(_class_attribute(cls, method))
     )
     if not targets:
         raise RegistrationError(_no_hook_message(table, cls, near_misses))
@@ -100,63 +93,79 @@ def near_miss_message(spec_name: str, cls: type, method: str, hook: str) -> str:
     )
 
 
+def _lookups(callback: object, names: tuple[str, ...], *, custom: bool) -> list[object]:
+    """``callback``'s attribute for each name, or ``_MISSING``: plain attribute lookup, which
+    reads the instance's inline values without making its ``__dict__``.
+
+    For a class that customises lookup (``__getattr__``, ``__getattribute__``: a ``Mock``
+    answers every name), ``object.__getattribute__`` asks the class and the instance only.
+    """
+    if not custom:
+        count = len(names)
+        return list(map(getattr, repeat(callback, count), names, repeat(_MISSING, count)))
+    values: list[object] = []
+    for name in names:
+        try:
+            values.append(object.__getattribute__(callback, name))
+        except AttributeError:
+            values.append(_MISSING)
+    return values
+
+
 class _ClassReading:
     """What one walk over a class's MRO (``object`` aside) tells registration."""
 
-    __slots__ = ("custom_lookup", "found", "has_dict", "protocols", "public")
+    __slots__ = ("custom_lookup", "found", "near_misses", "protocols")
 
-    def __init__(self, cls: type, names: frozenset[str]) -> None:
+    def __init__(self, table: HookTable, cls: type) -> None:
         self.found: Final[dict[str, tuple[type, object]]] = {}
         """Per hook name the class has: the class of the MRO that defines it, and the raw value."""
-        self.protocols: Final[set[type]] = set()
+        self.protocols: Final[list[type]] = []
         """The classes of the MRO declared as Protocols."""
-        self.public: Final[list[str]] = []
-        """Public names of the classes that are not Protocols (near-miss candidates)."""
         self.custom_lookup = False
         """A class of the MRO defines ``__getattr__`` or ``__getattribute__``."""
-        self.has_dict: Final = cls.__dictoffset__ != 0
-        """Instances have a ``__dict__``, which may hold hook implementations."""
-        found = self.found
-        for klass in cls.__mro__:
-            if klass is object:
-                continue
+        near_misses: list[tuple[str, str]] = []
+        for klass in cls.__mro__[:-1]:  # object aside
             namespace = vars(klass)
-            protocol = declares_protocol(namespace)
-            if protocol:
-                self.protocols.add(klass)
-            for name in namespace:
-                if name in names:
-                    if name not in found:
-                        found[name] = (klass, namespace[name])
-                elif not name.startswith("_"):
-                    if not protocol:
-                        self.public.append(name)
-                elif name == "__getattr__" or name == "__getattribute__":
-                    self.custom_lookup = True
+            names = table.names_among(frozenset(namespace))
+            for name in names.hooks:
+                if name not in self.found:
+                    self.found[name] = (klass, namespace[name])
+            if namespace.get("_is_protocol", False):  # recorded by Protocol.__init_subclass__
+                self.protocols.append(klass)
+            elif names.near_misses:
+                near_misses += names.near_misses
+            self.custom_lookup = self.custom_lookup or names.custom_lookup
+        self.near_misses: Final = sorted(set(near_misses)) if near_misses else near_misses
+        """(public method, hook) pairs: names of non-Protocol classes close to a hook's."""
 
 
 def _target(
-    hook: Hook, callback: object, cls: type, reading: _ClassReading
+    hook: Hook, callback: object, cls: type, reading: _ClassReading, value: object
 ) -> Callable[..., Any] | None:
-    """What dispatch calls for ``hook`` of ``callback``, or None if it does not implement it."""
-    owner, raw = reading.found[hook.name]
-    if type(raw) is not FunctionType and _is_data_descriptor(raw):  # a property or slot: it wins
-        if owner in reading.protocols:
-            return None
-        try:
-            value = _bound(raw, callback, cls)
-        except AttributeError:
-            return None  # an empty slot, or a property that says the instance has no such hook
-    else:
-        value = _own_value(callback, cls, hook.name, raw, reading)
-        if value is _MISSING:
-            if raw is _MISSING or raw is None or owner in reading.protocols:
-                return None
-            if type(raw) is FunctionType:
-                dropped = _function_verdict(hook, raw, cls)
-                return _passing_only(MethodType(raw, callback), dropped)
-            value = _bound(raw, callback, cls) if _is_descriptor(raw) else raw
-    return _checked_value(value, hook, cls)
+    """What dispatch calls for ``hook`` of ``callback``, whose attribute lookup gave ``value``;
+    None if it does not implement the hook (opted out with None, or only a Protocol has it)."""
+    owner, raw = reading.found.get(hook.name, (None, _MISSING))
+    if owner is None:
+        return _checked_value(value, hook, cls)  # the instance's own (the class lacks it)
+    if type(raw) is FunctionType:  # the usual case: a plain method of the class ...
+        if type(value) is MethodType and value.__func__ is raw and value.__self__ is callback:
+            if owner in reading.protocols:
+                return None  # a Protocol's own (default) method does not count
+            return _passing_only(value, _function_verdict(hook, raw, cls))
+        return _checked_value(value, hook, cls)  # ... unless the instance overrides it
+    if _is_data_descriptor(raw) or value is raw or _from_descriptor(raw, value, callback, cls):
+        # A property or slot (which the instance cannot override), or the class's own value.
+        return None if owner in reading.protocols else _checked_value(value, hook, cls)
+    return _checked_value(value, hook, cls)  # the instance's own
+
+
+def _from_descriptor(raw: object, value: object, callback: object, cls: type) -> bool:
+    """Is ``value`` what the class attribute ``raw`` (a descriptor) gives ``callback``?"""
+    if not _is_descriptor(raw):
+        return False
+    expected = _bound(raw, callback, cls)
+    return value is expected or (type(value) is MethodType and value == expected)
 
 
 def _checked_value(value: object, hook: Hook, cls: type) -> Callable[..., Any] | None:
@@ -169,61 +178,35 @@ def _checked_value(value: object, hook: Hook, cls: type) -> Callable[..., Any] |
     return _passing_only(cast(Callable[..., Any], value), dropped)  # callable: checked
 
 
-def _own_value(
-    callback: object, cls: type, name: str, raw: object, reading: _ClassReading
-) -> object:
-    """The value ``callback``'s own ``__dict__`` holds for ``name``, or ``_MISSING``.
-
-    Found by plain attribute lookup (``object.__getattribute__`` when the class customises
-    lookup, so that a ``Mock`` invents nothing), which reads inline values without making the
-    dict; a value the class alone would give is not the instance's own.
-    """
-    if not reading.has_dict:
-        return _MISSING
-    if reading.custom_lookup:
-        try:
-            value = object.__getattribute__(callback, name)
-        except AttributeError:
-            return _MISSING
-    else:
-        value = getattr(callback, name, _MISSING)
-    if value is _MISSING or raw is _MISSING:
-        return value
-    if type(raw) is FunctionType:
-        from_class = (
-            type(value) is MethodType and value.__func__ is raw and value.__self__ is callback
-        )
-    elif _is_descriptor(raw):
-        expected = _bound(raw, callback, cls)
-        from_class = value is expected or (type(value) is MethodType and value == expected)
-    else:
-        from_class = value is raw
-    return _MISSING if from_class else value
-
-
 def _function_verdict(hook: Hook, function: FunctionType, cls: type) -> frozenset[str]:
     """The keywords ``function`` (a plain function of the class) leaves out of ``hook``'s calls.
 
-    Raises :class:`RegistrationError` if it cannot take them. A function with the hook's own
-    parameter layout is accepted at a glance (``Mirror``); other verdicts are remembered per
-    code shape, unless the function carries attributes that ``inspect`` would read.
+    Raises :class:`RegistrationError` if it cannot take them. What ``inspect`` reads of a
+    function's parameters is its code object, how many defaults it has and which keyword-only
+    ones, unless the function carries attributes (``__signature__``, ``__wrapped__``): so the
+    verdict is remembered per hook and code object, with those counts, and looked up first. A
+    new function with the hook's own parameter layout is accepted at a glance (``Mirror``).
     """
+    code = function.__code__
+    defaults = function.__defaults__
+    keyword_defaults = function.__kwdefaults__
+    shape = (len(defaults) if defaults else 0, tuple(keyword_defaults) if keyword_defaults else ())
+    plain = not function.__dict__
+    # Keyed by id: the entry holds the code object, so the id cannot be reused meanwhile.
+    known = hook.verdicts.get(id(code))
+    if plain and known is not None and known[0] is code and known[1] == shape:
+        return known[2]
     mirror = hook.mirror
     if mirror is not None and mirror.mirrored_by(function):
-        return _NOTHING
-    key: object = None
-    if not function.__dict__:
-        key = (function.__code__, len(function.__defaults__ or ()), *(function.__kwdefaults__ or ()))
-        known = hook.verdicts.get(key)
-        if known is not None:
-            return known
-    problem, dropped = _check_function(function, hook, cls, f"{cls.__qualname__}.{hook.name}")
-    if problem is not None:
-        raise RegistrationError(problem)
-    if key is not None:
+        dropped = _NOTHING
+    else:
+        problem, dropped = _check_function(function, hook, cls, f"{cls.__qualname__}.{hook.name}")
+        if problem is not None:
+            raise RegistrationError(problem)
+    if plain:
         if len(hook.verdicts) >= _VERDICTS_LIMIT:
             hook.verdicts.clear()
-        hook.verdicts[key] = dropped
+        hook.verdicts[id(code)] = (code, shape, dropped)
     return dropped
 
 
