@@ -344,7 +344,7 @@ def call_arguments(case: Case) -> tuple[tuple[object, ...], dict[str, object]]:
 
 
 def expected_reception(
-    case: Case, signature: inspect.Signature, args: tuple[object, ...], kwargs: dict[str, object]
+    signature: inspect.Signature, args: tuple[object, ...], kwargs: dict[str, object]
 ) -> dict[str, object]:
     """What the hook's parameters hold for this call (defaults applied)."""
     bound = signature.bind(*args, **kwargs)
@@ -436,7 +436,7 @@ def check(case: Case, how: str) -> None:
     signature = full.replace(parameters=list(full.parameters.values())[1:])
     manager = CallbackManager(spec, implementers, errors=case.errors)
     args, kwargs = call_arguments(case)
-    expected = expected_reception(case, signature, args, kwargs)
+    expected = expected_reception(signature, args, kwargs)
     called = implementers_called(case)
     succeeded = [i for i in range(called) if i != case.raiser]
     surfaced: BaseException | None = None

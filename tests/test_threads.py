@@ -36,7 +36,7 @@ RUN_SECONDS = 2.0
 ROUNDS = 400
 """Register/dispatch/unregister rounds of the ordering test."""
 
-JOIN_SECONDS = 60.0
+JOIN_SECONDS = 30.0
 """A thread still running after this is a deadlock: the test fails instead of hanging."""
 
 
@@ -111,8 +111,9 @@ def run_threads(targets: list[Callable[[], None]]) -> list[BaseException]:
     threads = [threading.Thread(target=guarded(t), daemon=True) for t in targets]
     for thread in threads:
         thread.start()
+    deadline = time.monotonic() + JOIN_SECONDS
     for thread in threads:
-        thread.join(JOIN_SECONDS)
+        thread.join(max(0.0, deadline - time.monotonic()))
     assert not any(t.is_alive() for t in threads), "a thread is stuck (deadlock?)"
     return failures
 
@@ -278,6 +279,7 @@ class Registrar:
     def __init__(self) -> None:
         self.lock = threading.Condition()
         self.queue: list[Callable[[], None] | None] = []
+        self.errors: list[BaseException] = []
         self.thread = threading.Thread(target=self._run, daemon=True)
         self.thread.start()
 
@@ -292,12 +294,16 @@ class Registrar:
             job()
 
     def run(self, job: Callable[[], object]) -> threading.Event:
-        """Hand ``job`` over; the event is set once it has returned."""
+        """Hand ``job`` over; the event is set once it has returned (or raised, into ``errors``)."""
         done = threading.Event()
 
         def wrapped() -> None:
-            job()
-            done.set()
+            try:
+                job()
+            except BaseException as exc:  # noqa: BLE001 - reported by the test
+                self.errors.append(exc)
+            finally:
+                done.set()
 
         with self.lock:
             self.queue.append(wrapped)
@@ -344,6 +350,7 @@ def test_a_dispatch_after_register_returned_in_another_thread_includes_it(
             for round_ in range(ROUNDS):
                 callback = Counting()
                 assert registrar.run(lambda: manager.register(callback)).wait(JOIN_SECONDS)
+                assert registrar.errors == []
                 if via == "call":
                     manager.call.on_tick(n=1)
                 elif via == "held":
@@ -355,6 +362,7 @@ def test_a_dispatch_after_register_returned_in_another_thread_includes_it(
                     missed.append(f"round {round_}: {via} reached it {callback.ticks} times")
                 reached = callback.ticks
                 assert registrar.run(lambda: manager.unregister(callback)).wait(JOIN_SECONDS)
+                assert registrar.errors == []
                 if via == "emit":
                     if callback in emit_values(manager):
                         missed.append(f"round {round_}: emit reached an unregistered callback")

@@ -47,6 +47,8 @@ from collections.abc import Callable, Sequence
 from keyword import iskeyword
 from typing import TYPE_CHECKING, Any, Final, Literal, NamedTuple, TypeAlias
 
+from ._registry import resolved
+
 if TYPE_CHECKING:
     import inspect
 
@@ -88,18 +90,22 @@ class Who:
     __slots__ = ("callbacks", "skipped", "skips")
 
     def __init__(
-        self, callbacks: tuple[object, ...], *, skipped: frozenset[int] = frozenset()
+        self,
+        callbacks: tuple[object, ...],
+        *,
+        skipped: frozenset[int] = frozenset(),
+        may_skip: bool = False,
     ) -> None:
         self.callbacks: Final = callbacks
         self.skipped: Final = skipped
         """Unchecked: the positions of non-callable attributes, which are skipped."""
-        self.skips: Final = bool(skipped)
-        """Some implementer is skipped (an unchecked ``emit`` leaves it out of the results)."""
+        self.skips: Final = bool(skipped) or may_skip
+        """Some implementer may be skipped (``emit`` leaves it out of the results)."""
 
     def describe(self, index: int) -> str:
         """``Cls (implementer 2 of 3)``: the callback at ``index``, counted as ``implementers()``
         counts (skipped attributes aside)."""
-        culprit = type(self.callbacks[index]).__qualname__
+        culprit = type(resolved(self.callbacks[index])).__qualname__
         rank = index + 1 - sum(1 for i in self.skipped if i < index)
         return f"{culprit} (implementer {rank} of {len(self.callbacks) - len(self.skipped)})"
 
@@ -192,8 +198,10 @@ _codes: Final[dict[CodeKey, tuple[types.CodeType, str]]] = {}
 def code_for(key: CodeKey) -> types.CodeType:
     """The compiled code of a dispatcher of this key: written and compiled once per key.
 
-    The cache (and the ``linecache`` entries it adds) is bounded: the oldest key is dropped,
-    with its ``linecache`` entry, when it is full.
+    The cache is bounded: the oldest key is dropped when it is full. Codes written for a
+    hook's own signature are registered with ``linecache``, so that tracebacks through them
+    show their lines; codes written for the keyword shape of an unchecked call (data the
+    program chooses, such as metric names) are not, so that nothing grows with such data.
     """
     found = _codes.get(key)
     if found is not None:
@@ -201,7 +209,10 @@ def code_for(key: CodeKey) -> types.CodeType:
     import linecache  # here: it imports tokenize and re, which importing protocall does without
 
     source = "\n".join(_template(key)) + "\n"
+    shown = not key.arguments
     filename = f"<protocall {key.form} {key.mode} dispatcher {key.implementers}: ({key.shape.parameters})>"
+    if not shown:
+        filename = f"<protocall {key.mode} dispatcher for a call shape>"
     namespace: dict[str, Any] = {}
     exec(compile(source, filename, "exec"), dict(_GLOBALS), namespace)  # noqa: S102
     template: types.FunctionType = namespace[f"{PREFIX}template"]
@@ -211,8 +222,9 @@ def code_for(key: CodeKey) -> types.CodeType:
     while len(_codes) >= _CODE_CACHE_LIMIT:
         _, old_filename = _codes.pop(next(iter(_codes)))
         linecache.cache.pop(old_filename, None)
-    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
-    _codes[key] = (code, filename)
+    if shown:
+        linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+    _codes[key] = (code, filename if shown else "")
     return code
 
 

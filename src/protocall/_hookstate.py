@@ -30,6 +30,7 @@ from ._dispatch import (
     swap_code,
 )
 from ._errors import HookErrorGroup
+from ._registry import resolved
 
 if TYPE_CHECKING:
     from ._policies import Recovery
@@ -153,8 +154,9 @@ class HookState:
             return CodeKey(mode, GENERIC_SHAPE, False, "keyed", -1, unchecked=True)
         implementers = self._implementers
         count = 0 if implementers is None else len(implementers.who.callbacks)
+        skips = implementers is not None and implementers.who.skips
         form, count = form_for(count, recovering=self.recovery is not None)
-        return CodeKey(mode, self.shape, self.is_async, form, count, unchecked=False)
+        return CodeKey(mode, self.shape, self.is_async, form, count, unchecked=skips)
 
     def invalidate(self) -> None:
         """The registrations changed: the next dispatch reads them again. Under the lock."""
@@ -244,7 +246,7 @@ class HookState:
         self.failed_at(exc, who, index)
         recovery = self.recovery
         assert recovery is not None
-        return recovery.handle(who.callbacks[index], self.name, exc, errors)
+        return recovery.handle(resolved(who.callbacks[index]), self.name, exc, errors)
 
     def finish(self, errors: list[Exception] | None, results: list[Any], who: Who) -> None:
         """After the last implementer, under an error policy: raise what was collected."""

@@ -13,13 +13,16 @@ methods up by name, as Lightning Fabric's ``call`` does.
 from __future__ import annotations
 
 import copy as _copy
-from collections.abc import Callable, Coroutine, Iterable, Iterator
+import weakref
+from collections import deque
+from contextlib import contextmanager
+from collections.abc import Callable, Coroutine, Generator, Iterable, Iterator
 from typing import (
     TYPE_CHECKING,
     Any,
     Concatenate,
-    Final,
     Generic,
+    Never,
     ParamSpec,
     TypeVar,
     cast,
@@ -28,85 +31,29 @@ from typing import (
 
 from ._hookstate import HookState
 from ._policies import ErrorPolicy, Recovery, check_policy, recovery
-from ._registry import Registration, Registry
+from ._errors import RegistrationError
+from ._registry import Registration, Registry, Weak, resolved
 from ._spec import hook_table
 from ._strategy import CheckedStrategy, Strategy, duplicate_error
 from ._unchecked import UncheckedStrategy
+from ._caller import HookCaller
+from ._monitoring import Monitor, MonitoredImplementers
+from ._prioritized import Prioritized
 from ._validate import Implementation
 
 if TYPE_CHECKING:
     from ._dispatch import Mode
+    from ._hookstate import Implementers
 
-__all__ = ["CallbackManager", "Prioritized"]
+__all__ = ["CallbackManager", "Prioritized"]  # Prioritized: re-exported
 
-T = TypeVar("T")
+T = TypeVar("T", covariant=True)
+"""The spec. Covariant (semantics 14): the manager of a spec that extends ``TrainHooks`` is a
+``CallbackManager[TrainHooks]`` too, so ``call`` is read-only and ``T`` appears in no parameter
+but as the ``self`` of a spec method (``Callable[Concatenate[T, P], R]``)."""
 C = TypeVar("C")
 R = TypeVar("R")
 P = ParamSpec("P")
-
-
-class Prioritized(Generic[C]):
-    """A callback with a priority, for the constructor's list: ``Prioritized(Timer(), 10)``.
-
-    Higher priorities are called earlier; equal priorities keep registration order. The
-    manager registers (and reports in ``callbacks``) the callback itself, not this wrapper.
-    """
-
-    __slots__ = ("callback", "priority")
-
-    def __init__(self, callback: C, priority: int = 0) -> None:
-        self.callback: Final = callback
-        self.priority: Final = priority
-
-    def __repr__(self) -> str:
-        return f"Prioritized({self.callback!r}, {self.priority!r})"
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, Prioritized):
-            return NotImplemented
-        that = cast(Prioritized[object], other)
-        return self.callback is that.callback and self.priority == that.priority
-
-    def __hash__(self) -> int:
-        return hash((id(self.callback), self.priority))
-
-
-class _HookCaller:
-    """The object behind ``manager.call``: one stable dispatcher per hook, as attributes.
-
-    A dispatcher is made on first access and kept in the instance ``__dict__``, so
-    ``manager.call.on_x`` is one dictionary hit. It never needs replacing: it reads the hook's
-    current implementers itself, so a caller may also hold it (``on_x = manager.call.on_x``).
-    The manager sits in a dunder slot, a name no hook can have.
-    """
-
-    __slots__ = ("__dict__", "__protocall_manager__")
-
-    def __init__(self, manager: CallbackManager[Any]) -> None:
-        self.__protocall_manager__: Final = manager
-
-    def __getattr__(self, name: str) -> Callable[..., Any]:
-        if name.startswith("__") and name.endswith("__"):
-            raise AttributeError(name)
-        dispatcher = self.__protocall_manager__._dispatcher(name, "call")  # pyright: ignore[reportPrivateUsage]
-        self.__dict__[name] = dispatcher
-        return dispatcher
-
-    def __call__(self, *args: object, **kwargs: object) -> None:
-        name = repr(args[0]) if args and isinstance(args[0], str) else "'name'"
-        raise TypeError(
-            f"manager.call is not callable: call a hook as an attribute, manager.call.<hook>(...), "
-            f"or by its name with manager.emit({name}, ...) (Fabric's call(\"name\", ...))"
-        )
-
-    def __dir__(self) -> list[str]:
-        strategy = self.__protocall_manager__._strategy  # pyright: ignore[reportPrivateUsage]
-        if isinstance(strategy, CheckedStrategy):
-            return sorted(strategy.table.hooks)
-        return sorted(self.__dict__)
-
-    def __repr__(self) -> str:
-        return f"<protocall hook caller of {self.__protocall_manager__!r}>"
 
 
 class CallbackManager(Generic[T]):
@@ -130,16 +77,28 @@ class CallbackManager(Generic[T]):
         "_emitters",
         "_errors",
         "_firsts",
+        "_dead",
+        "_monitors",
         "_recovery",
         "_registry",
         "_spec",
         "_states",
         "_strategy",
-        "call",
+        "_weak",
     )
+    if not TYPE_CHECKING:  # ``call`` lives in a plain slot: one attribute load per access
+        __slots__ += ("call",)
 
-    call: T
-    """The hooks as methods: ``manager.call.on_event(...)`` calls every implementer, in order."""
+    if TYPE_CHECKING:  # to checkers, a read-only property (T is covariant); jedi reads it too
+
+        @property
+        def call(self) -> T:
+            """The hooks as methods: ``manager.call.on_event(...)`` calls every implementer, in order.
+
+            Only for hooks that return None (an ``async def`` one: an awaitable of None); the
+            results of the others come from :meth:`emit` or :meth:`first`.
+            """
+            ...
 
     _spec: object
     _strategy: Strategy
@@ -149,6 +108,9 @@ class CallbackManager(Generic[T]):
     _states: dict[str, HookState]
     _emitters: dict[object, Callable[..., Any]]
     _firsts: dict[object, Callable[..., Any]]
+    _monitors: tuple[Monitor, ...]
+    _weak: dict[int, Registration]
+    _dead: deque[weakref.ref[Any]]
 
     @overload
     def __init__(
@@ -174,7 +136,7 @@ class CallbackManager(Generic[T]):
         errors: ErrorPolicy = "raise",
     ) -> None:
         self._setup(spec, errors)
-        self._add([_unwrap(item) for item in callbacks])
+        self._add([(*_unwrap(item), False) for item in callbacks])
 
     def _setup(self, spec: object, errors: ErrorPolicy) -> None:
         check_policy(errors)
@@ -186,31 +148,42 @@ class CallbackManager(Generic[T]):
         self._states = {}
         self._emitters = {}
         self._firsts = {}
-        # Not ``self.call = ...``: jedi would infer ``call`` from that assignment instead of the
-        # ``call: T`` annotation, and complete no hook names (tests/test_completion.py).
-        setattr(self, "call", _HookCaller(self))  # noqa: B010
+        self._monitors = ()
+        self._weak = {}
+        """``id`` of each weak registration's reference → the registration."""
+        self._dead = deque()
+        """References of collected weak callbacks whose registrations are still to drop."""
+        # The ``call`` slot, which checkers see as a read-only property (and from an assignment
+        # ``self.call = ...`` jedi would infer ``call`` instead, completing no hook names).
+        setattr(self, "call", HookCaller(self))  # noqa: B010
 
     # -- registration -----------------------------------------------------------------------
 
-    def register(self, callback: C, *, priority: int = 0) -> C:
+    def register(self, callback: C, *, priority: int = 0, weak: bool = False) -> C:
         """Register ``callback`` and return it.
 
         It is called after the callbacks of the same or higher ``priority`` registered before it,
         and before those of lower priority. Raises :class:`~protocall.RegistrationError` (and
         changes nothing) if it does not fit the spec or is already registered.
+
+        ``weak=True`` holds the callback through a weak reference: once the program drops it
+        and it is collected, it is never called again and leaves the manager by itself.
         """
         if isinstance(callback, Prioritized):
             raise TypeError(
                 "Prioritized(...) is for the constructor's list; pass the priority to register "
                 "instead: manager.register(callback, priority=...)"
             )
-        self._add([(callback, _checked_priority(priority))])
+        if weak is not True and weak is not False:
+            raise TypeError(f"register(weak=...) is True or False, not {weak!r}")
+        self._add([(callback, _checked_priority(priority), weak)])
         return callback
 
     def unregister(self, callback: object) -> None:
         """Remove ``callback`` (compared by identity); :class:`ValueError` if it is not registered."""
         registry = self._registry
         with registry.lock:
+            self._reap()
             registration = registry.remove(callback)
             if registration is not None:
                 self._invalidate([registration])
@@ -220,30 +193,83 @@ class CallbackManager(Generic[T]):
             f"it is not registered with this manager (callbacks are compared by identity)"
         )
 
-    def _add(self, items: list[tuple[object, int]], *, warn: bool = True) -> None:
-        """Validate every callback, then register them all; on any error, register none."""
+    def _add(self, items: list[tuple[object, int, bool]], *, warn: bool = True) -> None:
+        """Validate every ``(callback, priority, weak)``, then register them all; on any error,
+        register none."""
         if not items:
             return
         strategy = self._strategy
         checked = strategy.checked
         seen: set[int] = set()
-        implemented: list[tuple[object, int, Implementation | None]] = []
-        for callback, priority in items:
+        implemented: list[tuple[object, int, Implementation | None, bool]] = []
+        for callback, priority, weak in items:
             if checked:
                 self._refuse_duplicate(callback, seen, len(items) > 1)
                 seen.add(id(callback))
-            implemented.append((callback, priority, strategy.implement(callback)))
-        entries = [(c, p, None if i is None else i.targets) for c, p, i in implemented]
+            implemented.append((callback, priority, strategy.implement(callback), weak))
+        entries = [self._entry(c, p, i, weak) for c, p, i, weak in implemented]
         if warn:  # before registering: a warning turned into an error registers nothing
-            for callback, _, implementation in implemented:
+            for callback, _, implementation, _ in implemented:
                 strategy.warn(callback, implementation)
         registry = self._registry
         with registry.lock:
+            self._reap()
             if checked:  # registered by another thread meanwhile?
-                for callback, _, _ in entries:
+                for callback, _, _, _ in entries:
                     self._refuse_duplicate(callback, set(), len(items) > 1)
             added = registry.add(entries)
+            for registration in added:
+                if registration.weak is not None:
+                    self._weak[id(registration.weak.ref)] = registration
             self._invalidate(added)
+
+    def _entry(
+        self, callback: object, priority: int, implementation: Implementation | None, weak: bool
+    ) -> tuple[object, int, dict[str, Callable[..., Any]] | None, Weak | None]:
+        """What the registry records of one callback: targets bound weakly for ``weak``."""
+        targets = None if implementation is None else implementation.targets
+        if not weak:
+            return callback, priority, targets, None
+        try:
+            reference = Weak(weakref.ref(callback, self._collected))
+        except TypeError:
+            raise RegistrationError(
+                f"cannot register {type(callback).__qualname__} weakly: its instances cannot "
+                f"be referred to weakly (a class with __slots__ needs '__weakref__' among "
+                f"them). Register it without weak=True, or add '__weakref__' to its __slots__."
+            ) from None
+        strategy = self._strategy
+        if implementation is not None and isinstance(strategy, CheckedStrategy):
+            targets = strategy.weak_targets(implementation, reference)
+        return callback, priority, targets, reference
+
+    def _collected(self, reference: weakref.ref[Any]) -> None:
+        """A weakly registered callback was collected: drop its registration.
+
+        Called by the garbage collector, at any moment and in any thread: the registration is
+        queued, and dropped now if no change is under way (else by the next change).
+        """
+        self._dead.append(reference)
+        lock = self._registry.lock
+        if lock.acquire(blocking=False):
+            try:
+                if not self._registry.changing:
+                    self._reap()
+            finally:
+                lock.release()
+
+    def _reap(self) -> None:
+        """Drop the registrations of collected weak callbacks. Under the lock."""
+        dead = self._dead
+        if not dead:
+            return
+        gone: list[Registration] = []
+        while dead:
+            registration = self._weak.pop(id(dead.popleft()), None)
+            if registration is not None:
+                self._registry.remove_registration(registration)
+                gone.append(registration)
+        self._invalidate(gone)
 
     def _refuse_duplicate(self, callback: object, seen: set[int], batch: bool) -> None:
         strategy = self._strategy
@@ -267,8 +293,56 @@ class CallbackManager(Generic[T]):
             if touched is not None:
                 touched.invalidate()
 
+    @contextmanager
+    def registered(self, *callbacks: object, priority: int = 0) -> Generator[None]:
+        """Register ``callbacks`` for the ``with`` block, all or none, and unregister them on
+        exit (also on an exception): ``with manager.registered(Timer()): train(manager)``."""
+        self._add([(callback, _checked_priority(priority), False) for callback in callbacks])
+        try:
+            yield
+        finally:
+            with self._registry.lock:
+                removed = [self._registry.remove_exactly(c) for c in callbacks]
+                self._invalidate([r for r in removed if r is not None])
+
+    def add_monitor(self, monitor: Monitor) -> None:
+        """Call ``monitor`` with a :class:`~protocall.HookCall` after each callback call (hook,
+        callback, duration, exception). Until a monitor is added, dispatch does no timing."""
+        if not callable(monitor):
+            raise TypeError(
+                f"a monitor is a callable taking a HookCall (such as protocall.Profiler()), "
+                f"not {type(monitor).__name__} {monitor!r:.60}"
+            )
+        with self._registry.lock:
+            self._monitors = (*self._monitors, monitor)
+            self._invalidate_all()
+
+    def remove_monitor(self, monitor: Monitor) -> None:
+        """Stop calling ``monitor``; :class:`ValueError` if it was not added."""
+        with self._registry.lock:
+            monitors = list(self._monitors)
+            for index, added in enumerate(monitors):
+                if added is monitor:
+                    del monitors[index]
+                    break
+            else:
+                raise ValueError(f"{monitor!r:.80} is not a monitor of this manager")
+            self._monitors = tuple(monitors)
+            self._invalidate_all()
+
+    def _invalidate_all(self) -> None:
+        for state in self._states.values():
+            state.invalidate()
+
     # -- dispatch -----------------------------------------------------------------------------
 
+    # The overloads' order matters. A hook declared ``-> Any`` (or ``-> NoReturn``) matches the
+    # first: ``list[Any]``, not the awaitable of the second, which it would match as well (pyright
+    # takes the first match; mypy, ty and pyrefly see the ``Any`` as ambiguous and give ``Any``).
+    @overload
+    def emit(  # type: ignore[overload-overlap]
+        self, hook: Callable[Concatenate[T, P], Never], /, *args: P.args, **kwargs: P.kwargs
+    ) -> list[Any]: ...
     @overload
     def emit(  # type: ignore[overload-overlap]  # an async hook's results come as one awaitable
         self,
@@ -295,6 +369,10 @@ class CallbackManager(Generic[T]):
             emitter = self._cached(hook, "emit", self._emitters)
         return emitter(*args, **kwargs)
 
+    @overload
+    def first(  # as emit's: a hook declared ``-> Any`` gives Any, not an awaitable
+        self, hook: Callable[Concatenate[T, P], Never], /, *args: P.args, **kwargs: P.kwargs
+    ) -> Any: ...
     @overload
     def first(
         self,
@@ -358,8 +436,14 @@ class CallbackManager(Generic[T]):
                         self._states[name] = state
         return state.dispatcher(mode)
 
-    def _implementers_of(self, name: str) -> Any:
-        return self._strategy.implementers(name, self._registry.in_order())
+    def _implementers_of(self, name: str) -> Implementers:
+        implementers = self._strategy.implementers(name, self._registry.in_order())
+        monitors = self._monitors
+        if not monitors:
+            return implementers
+        state = self._states.get(name)
+        is_async = state is not None and state.is_async
+        return MonitoredImplementers(implementers, name, monitors, is_async=is_async)
 
     # -- introspection ------------------------------------------------------------------------
 
@@ -371,13 +455,15 @@ class CallbackManager(Generic[T]):
     @property
     def callbacks(self) -> tuple[object, ...]:
         """The registered callbacks, in call order."""
-        return tuple(r.callback for r in self._registry.in_order())
+        return tuple(callback for callback, _, _ in self._entries())
 
     def implementers(self, hook: Callable[..., Any] | str, /) -> tuple[object, ...]:
         """The callbacks that implement ``hook`` (a name or spec method), in call order."""
         name = self._strategy.hook_name(hook)
+        self._reaped()
         who = self._implementers_of(name).who
-        return tuple(cb for i, cb in enumerate(who.callbacks) if i not in who.skipped)
+        found = (resolved(cb) for i, cb in enumerate(who.callbacks) if i not in who.skipped)
+        return tuple(cb for cb in found if cb is not None)
 
     def hooks_of(self, callback: object) -> frozenset[str]:
         """The names of the hooks that registered ``callback`` implements."""
@@ -395,9 +481,17 @@ class CallbackManager(Generic[T]):
         return frozenset(registration.targets)
 
     def __len__(self) -> int:
+        self._reaped()
         return len(self._registry)
 
+    def _reaped(self) -> None:
+        """Drop the registrations of collected weak callbacks now (for what inspection says)."""
+        if self._dead:
+            with self._registry.lock:
+                self._reap()
+
     def __contains__(self, callback: object) -> bool:
+        self._reaped()
         return self._registry.find(callback) is not None
 
     def __iter__(self) -> Iterator[object]:
@@ -412,8 +506,13 @@ class CallbackManager(Generic[T]):
 
     # -- copies -------------------------------------------------------------------------------
 
-    def _entries(self) -> list[tuple[object, int]]:
-        return [(r.callback, r.priority) for r in self._registry.in_order()]
+    def _entries(self) -> list[tuple[object, int, bool]]:
+        """Every live registration as ``(callback, priority, weak)``, in call order."""
+        return [
+            (callback, r.priority, r.weak is not None)
+            for r in self._registry.in_order()
+            if (callback := r.callback) is not None
+        ]
 
     def __copy__(self) -> CallbackManager[T]:
         """An independent manager with the same callbacks, spec, policy, priorities and order."""
@@ -438,7 +537,10 @@ class CallbackManager(Generic[T]):
 
 
 def _restore(
-    cls: type[CallbackManager[Any]], spec: Any, errors: ErrorPolicy, entries: list[tuple[object, int]]
+    cls: type[CallbackManager[Any]],
+    spec: Any,
+    errors: ErrorPolicy,
+    entries: list[tuple[object, int, bool]],
 ) -> Any:
     """A manager registering ``entries`` in order: a copy's or an unpickled one's.
 

@@ -16,16 +16,35 @@ from __future__ import annotations
 import bisect
 import itertools
 import threading
+import weakref
 from collections.abc import Callable, Iterable
 from typing import Any, Final
 
-__all__ = ["Registration", "Registry"]
+__all__ = ["Registration", "Registry", "Weak", "resolved"]
+
+
+class Weak:
+    """A weakly registered callback, as its registration and the dispatch snapshots hold it."""
+
+    __slots__ = ("ref",)
+
+    def __init__(self, ref: weakref.ref[Any]) -> None:
+        self.ref: Final = ref
+
+    def __call__(self) -> object | None:
+        """The callback, or None once it has been collected."""
+        return self.ref()
+
+
+def resolved(entry: object) -> object | None:
+    """A snapshot's entry as the callback it stands for (None: a weak one, collected)."""
+    return entry() if type(entry) is Weak else entry
 
 
 class Registration:
     """One registered callback: what dispatch calls for it, and where in the call order."""
 
-    __slots__ = ("callback", "order", "priority", "sequence", "targets")
+    __slots__ = ("_strong", "key", "order", "priority", "sequence", "targets", "weak")
 
     def __init__(
         self,
@@ -33,8 +52,13 @@ class Registration:
         priority: int,
         sequence: int,
         targets: dict[str, Callable[..., Any]] | None,
+        weak: Weak | None = None,
     ) -> None:
-        self.callback: Final = callback
+        self._strong: Final = None if weak is not None else callback
+        self.weak: Final = weak
+        """Set for a weak registration, which does not keep its callback alive."""
+        self.key: Final = id(callback)
+        """The callback's identity when registered (its index key)."""
         self.priority: Final = priority
         self.sequence: Final = sequence
         """Its rank in registration order (unique within a manager)."""
@@ -43,10 +67,21 @@ class Registration:
         self.order: Final = (-priority, sequence)
         """The call order's sort key: higher priority first, then earlier registration."""
 
+    @property
+    def callback(self) -> object | None:
+        """The callback (None for a weak registration whose callback was collected)."""
+        weak = self.weak
+        return self._strong if weak is None else weak()
+
+    @property
+    def entry(self) -> object:
+        """What a dispatch snapshot holds for it: the callback, or its :class:`Weak`."""
+        return self._strong if self.weak is None else self.weak
+
     def __repr__(self) -> str:
         return (
             f"<registration {self.sequence} of {type(self.callback).__qualname__}, "
-            f"priority {self.priority}>"
+            f"priority {self.priority}{', weak' if self.weak else ''}>"
         )
 
 
@@ -57,7 +92,7 @@ def _order(registration: Registration) -> tuple[int, int]:
 class Registry:
     """The registrations in call order, indexed by callback identity."""
 
-    __slots__ = ("_index", "_order", "_sequence", "lock")
+    __slots__ = ("_index", "_order", "_sequence", "changing", "lock")
 
     def __init__(self) -> None:
         self.lock: Final = threading.RLock()
@@ -67,21 +102,32 @@ class Registry:
         self._index: dict[int, list[Registration]] = {}
         """``id(callback)`` → its registrations (several only on an unchecked manager)."""
         self._sequence: Final = itertools.count()
+        self.changing = False
+        """A change is under way (the garbage collector may run a weak registration's callback
+        in the middle of one, in the same thread: it must not change the registry then)."""
 
     def add(
-        self, entries: Iterable[tuple[object, int, dict[str, Callable[..., Any]] | None]]
+        self,
+        entries: Iterable[
+            tuple[object, int, dict[str, Callable[..., Any]] | None, Weak | None]
+        ],
     ) -> list[Registration]:
-        """Register ``(callback, priority, targets)`` entries, all or none. Under the lock."""
+        """Register ``(callback, priority, targets, weak)`` entries, all or none. Under the lock."""
         added: list[Registration] = []
+        self.changing = True
         try:
-            for callback, priority, targets in entries:
-                registration = Registration(callback, priority, next(self._sequence), targets)
+            for callback, priority, targets, weak in entries:
+                registration = Registration(
+                    callback, priority, next(self._sequence), targets, weak
+                )
                 self._insert(registration)
                 added.append(registration)
         except BaseException:  # a KeyboardInterrupt between two steps: leave no half state
             for registration in added:
                 self._delete(registration)
             raise
+        finally:
+            self.changing = False
         return added
 
     def _insert(self, registration: Registration) -> None:
@@ -90,7 +136,7 @@ class Registry:
             order.append(registration)  # the usual case: it goes last
         else:
             bisect.insort(order, registration, key=_order)
-        self._index.setdefault(id(registration.callback), []).append(registration)
+        self._index.setdefault(registration.key, []).append(registration)
 
     def remove(self, callback: object) -> Registration | None:
         """Remove the first registration (in call order) of ``callback``; None if it has none.
@@ -100,12 +146,33 @@ class Registry:
             self._delete(found)
         return found
 
+    def remove_exactly(self, callback: object) -> Registration | None:
+        """Remove the last registration (in registration order) of ``callback``, if any: the
+        one a ``registered`` block made, even on an unchecked manager that allows duplicates.
+        Under the lock."""
+        registrations = self._index.get(id(callback))
+        if not registrations:
+            return None
+        candidates = [r for r in registrations if r.callback is callback]
+        if not candidates:
+            return None
+        found = max(candidates, key=lambda r: r.sequence)
+        self._delete(found)
+        return found
+
     def _delete(self, registration: Registration) -> None:
+        self.changing = True
+        try:
+            self._delete_now(registration)
+        finally:
+            self.changing = False
+
+    def _delete_now(self, registration: Registration) -> None:
         order = self._order
         position = bisect.bisect_left(order, registration.order, key=_order)
         if position < len(order) and order[position] is registration:
             del order[position]
-        key = id(registration.callback)
+        key = registration.key
         registrations = self._index.get(key, [])
         if registration in registrations:
             registrations.remove(registration)
@@ -119,6 +186,10 @@ class Registry:
             return None
         candidates = [r for r in registrations if r.callback is callback]
         return min(candidates, key=_order) if candidates else None
+
+    def remove_registration(self, registration: Registration) -> None:
+        """Remove ``registration`` if it is still here. Under the lock."""
+        self._delete(registration)
 
     def in_order(self) -> tuple[Registration, ...]:
         """Every registration, in call order (a copy: safe to read while others change it)."""

@@ -14,7 +14,9 @@ from typing import TYPE_CHECKING, Any, ClassVar, Final, Protocol
 from ._dispatch import Shape, Who
 from ._errors import HookNameWarning, RegistrationError, warn_at_caller
 from ._spec import HookTable
+from ._registry import Weak
 from ._validate import Implementation, implement, near_miss_message
+from ._weak import weakly
 
 from ._hookstate import Plan
 
@@ -130,13 +132,25 @@ class CheckedStrategy:
 
     def implementers(self, name: str, registrations: Sequence[Registration]) -> _Fixed:
         pairs = [
-            (r.callback, r.targets[name])
+            (r.entry, r.targets[name])
             for r in registrations
-            if r.targets is not None and name in r.targets
+            if r.targets is not None and name in r.targets and r.callback is not None
         ]
         if self.table.hooks[name].reverse:
             pairs.reverse()
-        return _Fixed(tuple(m for _, m in pairs), Who(tuple(c for c, _ in pairs)))
+        weak = any(type(entry) is Weak for entry, _ in pairs)
+        who = Who(tuple(c for c, _ in pairs), may_skip=weak)
+        return _Fixed(tuple(m for _, m in pairs), who)
+
+    def weak_targets(
+        self, implementation: Implementation, weak: Weak
+    ) -> dict[str, Callable[..., Any]]:
+        """The targets of a weak registration: its class's methods called through ``weak``."""
+        targets = dict(implementation.targets)
+        for name, (function, dropped) in implementation.unbound.items():
+            is_async = self.table.hooks[name].is_async
+            targets[name] = weakly(function, weak, dropped, is_async=is_async)
+        return targets
 
     def touched(self, registrations: Iterable[Registration]) -> set[str] | None:
         hooks: set[str] = set()

@@ -15,11 +15,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from keyword import iskeyword
+from types import MethodType
 from typing import TYPE_CHECKING, Any, ClassVar, Final
 
 from ._dispatch import GENERIC_SHAPE, PREFIX, SKIPPED, Who
 from ._errors import warn_at_caller
 from ._hookstate import Plan
+from ._weak import weakly
 from ._strategy import HookOptions
 
 if TYPE_CHECKING:
@@ -34,17 +36,21 @@ class _Entry:
 
     __slots__ = ("accepts", "method")
 
-    def __init__(self, method: Callable[..., Any], accepts: frozenset[str] | None) -> None:
+    def __init__(self, method: Callable[..., Any], accepts: tuple[str, ...] | None) -> None:
         self.method: Final = method
         self.accepts: Final = accepts
-        """The parameter names of its signature; None when it takes any keyword."""
+        """The parameter names of its signature, in order; None when it takes any keyword."""
+
+    def kept(self, keywords: tuple[str, ...]) -> tuple[str, ...]:
+        """The keywords of a call that it is passed, in the order Fabric passes them: the
+        signature's, or the call's for a method that takes any keyword."""
+        accepts = self.accepts
+        return keywords if accepts is None else tuple(k for k in accepts if k in keywords)
 
     def for_keywords(self, keywords: tuple[str, ...]) -> Callable[..., Any]:
-        """What to call for a call with these keyword names."""
-        accepts = self.accepts
-        if accepts is None or accepts.issuperset(keywords):
-            return self.method
-        return _filtering(self.method, tuple(k for k in keywords if k in accepts))
+        """What to call for a call with these keyword names (passed all of them)."""
+        kept = self.kept(keywords)
+        return self.method if kept == keywords else _filtering(self.method, kept)
 
 
 def _filtering(method: Callable[..., Any], kept: tuple[str, ...]) -> Callable[..., Any]:
@@ -81,8 +87,7 @@ class _ByName:
         parameters = ", ".join([*given, *(("*", *keywords) if keywords else ())])
         arguments: list[str] = []
         for entry in entries:
-            accepts = entry.accepts
-            kept = keywords if accepts is None else [k for k in keywords if k in accepts]
+            kept = entry.kept(keywords)
             arguments.append(", ".join([*given, *(f"{k}={k}" for k in kept)]))
         return Plan(tuple(entry.method for entry in entries), parameters, tuple(arguments))
 
@@ -97,7 +102,7 @@ def _usable(keyword: str) -> bool:
     )
 
 
-def _accepted_keywords(method: Callable[..., Any]) -> frozenset[str] | None:
+def _accepted_keywords(method: Callable[..., Any]) -> tuple[str, ...] | None:
     """The keyword names Fabric would pass ``method``: its parameters' (None: all)."""
     import inspect
 
@@ -108,7 +113,7 @@ def _accepted_keywords(method: Callable[..., Any]) -> frozenset[str] | None:
     parameters = signature.parameters.values()
     if any(p.kind is p.VAR_KEYWORD for p in parameters):
         return None
-    return frozenset(p.name for p in parameters)
+    return tuple(p.name for p in parameters)
 
 
 def _skipper(callback: object, name: str) -> Callable[..., Any]:
@@ -122,6 +127,24 @@ def _skipper(callback: object, name: str) -> Callable[..., Any]:
         return SKIPPED
 
     return skip
+
+
+def _looked_up_per_call(callback: object, name: str) -> Callable[..., Any]:
+    """Stands in for an attribute whose lookup raised: looks it up on each call, as Fabric does,
+    so the error comes when the dispatch reaches this callback (after the earlier ones ran)."""
+
+    def call(*args: object, **kwargs: Any) -> object:
+        method = getattr(callback, name, None)
+        if method is None:
+            return SKIPPED
+        if not callable(method):
+            return _skipper(callback, name)()
+        keywords = _accepted_keywords(method)
+        if keywords is not None:
+            kwargs = {k: kwargs[k] for k in keywords if k in kwargs}
+        return method(*args, **kwargs)
+
+    return call
 
 
 class UncheckedStrategy:
@@ -154,18 +177,33 @@ class UncheckedStrategy:
         entries: list[_Entry] = []
         callbacks: list[object] = []
         skipped: list[int] = []
+        per_call = False
         for registration in registrations:
             callback = registration.callback
-            method = getattr(callback, name, None)
+            if callback is None:
+                continue  # weakly registered, and collected
+            try:
+                method = getattr(callback, name, None)
+            except Exception:  # noqa: BLE001  # as Fabric does: raise when the call reaches it
+                entries.append(_Entry(_looked_up_per_call(callback, name), None))
+                callbacks.append(callback)
+                per_call = True
+                continue
             if method is None:
                 continue
+            weak = registration.weak
             if callable(method):
-                entries.append(_Entry(method, _accepted_keywords(method)))
+                accepts = _accepted_keywords(method)
+                if weak is not None and isinstance(method, MethodType) and method.__self__ is callback:
+                    method = weakly(method.__func__, weak, frozenset(), is_async=False)
+                    per_call = True  # it may find its callback gone
+                entries.append(_Entry(method, accepts))
             else:
                 skipped.append(len(entries))
                 entries.append(_Entry(_skipper(callback, name), None))
-            callbacks.append(callback)
-        return _ByName(tuple(entries), Who(tuple(callbacks), skipped=frozenset(skipped)))
+            callbacks.append(registration.entry)
+        who = Who(tuple(callbacks), skipped=frozenset(skipped), may_skip=per_call)
+        return _ByName(tuple(entries), who)
 
     def touched(self, registrations: Iterable[Registration]) -> set[str] | None:
         return None  # any name may be a hook

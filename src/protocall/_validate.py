@@ -41,14 +41,20 @@ _VERDICTS_LIMIT: Final = 4096
 class Implementation:
     """A validated callback: what dispatch calls per hook, and its misspelt method names."""
 
-    __slots__ = ("near_misses", "targets")
+    __slots__ = ("near_misses", "targets", "unbound")
 
     def __init__(
-        self, targets: dict[str, Callable[..., Any]], near_misses: tuple[tuple[str, str], ...]
+        self,
+        targets: dict[str, Callable[..., Any]],
+        near_misses: tuple[tuple[str, str], ...],
+        unbound: dict[str, tuple[FunctionType, frozenset[str]]],
     ) -> None:
         self.targets: Final = targets
         """Hook name → what dispatch calls: the bound method, or an adapter that leaves out
         the keyword-only arguments the method does not declare."""
+        self.unbound: Final = unbound
+        """Hook name → the plain function of the class behind a bound-method target, and the
+        keywords it leaves out: what a weak registration calls through its weak reference."""
         self.near_misses: Final = near_misses
         """(method, hook) pairs: public methods named almost like a hook they do not implement."""
 
@@ -69,11 +75,14 @@ def implement(table: HookTable, callback: object) -> Implementation:
     hooks = table.hook_list
     values = _lookups(callback, table.name_list, custom=reading.custom_lookup)
     targets: dict[str, Callable[..., Any]] = {}
+    unbound: dict[str, tuple[FunctionType, frozenset[str]]] = {}
     for hook, value in zip(hooks, values):
         if value is not _MISSING:  # usually a few of the spec's hooks
-            target = _target(hook, callback, cls, reading, value)
-            if target is not None:
-                targets[hook.name] = target
+            found = _target(hook, callback, cls, reading, value)
+            if found is not None:
+                targets[hook.name], function = found
+                if function is not None:
+                    unbound[hook.name] = function
     near_misses = tuple(
         (method, misspelt)
         for method, misspelt in reading.near_misses
@@ -81,7 +90,7 @@ def implement(table: HookTable, callback: object) -> Implementation:
     )
     if not targets:
         raise RegistrationError(_no_hook_message(table, cls, near_misses))
-    return Implementation(targets, near_misses)
+    return Implementation(targets, near_misses, unbound)
 
 
 def near_miss_message(spec_name: str, cls: type, method: str, hook: str) -> str:
@@ -140,9 +149,14 @@ class _ClassReading:
         """(public method, hook) pairs: names of non-Protocol classes close to a hook's."""
 
 
+_Found = tuple[Callable[..., Any], tuple[FunctionType, frozenset[str]] | None]
+"""What dispatch calls for a hook; and for a plain method of the class, its function and the
+keywords it leaves out (what a weak registration calls through its weak reference)."""
+
+
 def _target(
     hook: Hook, callback: object, cls: type, reading: _ClassReading, value: object
-) -> Callable[..., Any] | None:
+) -> _Found | None:
     """What dispatch calls for ``hook`` of ``callback``, whose attribute lookup gave ``value``;
     None if it does not implement the hook (opted out with None, or only a Protocol has it)."""
     owner, raw = reading.found.get(hook.name, (None, _MISSING))
@@ -152,7 +166,8 @@ def _target(
         if type(value) is MethodType and value.__func__ is raw and value.__self__ is callback:
             if owner in reading.protocols:
                 return None  # a Protocol's own (default) method does not count
-            return _passing_only(value, _function_verdict(hook, raw, cls))
+            dropped = _function_verdict(hook, raw, cls)
+            return _passing_only(value, dropped), (raw, dropped)
         return _checked_value(value, hook, cls)  # ... unless the instance overrides it
     if _is_data_descriptor(raw) or value is raw or _from_descriptor(raw, value, callback, cls):
         # A property or slot (which the instance cannot override), or the class's own value.
@@ -168,14 +183,14 @@ def _from_descriptor(raw: object, value: object, callback: object, cls: type) ->
     return value is expected or (type(value) is MethodType and value == expected)
 
 
-def _checked_value(value: object, hook: Hook, cls: type) -> Callable[..., Any] | None:
+def _checked_value(value: object, hook: Hook, cls: type) -> _Found | None:
     """What dispatch calls for an attribute value that implements ``hook`` (None: opted out)."""
     if value is None:
         return None
     problem, dropped = _check_value(value, hook, cls, f"{cls.__qualname__}.{hook.name}")
     if problem is not None:
         raise RegistrationError(problem)
-    return _passing_only(cast(Callable[..., Any], value), dropped)  # callable: checked
+    return _passing_only(cast(Callable[..., Any], value), dropped), None  # callable: checked
 
 
 def _function_verdict(hook: Hook, function: FunctionType, cls: type) -> frozenset[str]:

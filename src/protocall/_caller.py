@@ -1,0 +1,51 @@
+"""The object behind ``manager.call``: the hooks as attributes, each a stable dispatcher."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, Final
+
+from ._strategy import CheckedStrategy
+
+if TYPE_CHECKING:
+    from ._manager import CallbackManager
+
+__all__ = ["HookCaller"]
+
+
+class HookCaller:
+    """The object behind ``manager.call``: one stable dispatcher per hook, as attributes.
+
+    A dispatcher is made on first access and kept in the instance ``__dict__``, so
+    ``manager.call.on_x`` is one dictionary hit. It never needs replacing: it reads the hook's
+    current implementers itself, so a caller may also hold it (``on_x = manager.call.on_x``).
+    The manager sits in a dunder slot, a name no hook can have.
+    """
+
+    __slots__ = ("__dict__", "__protocall_manager__")
+
+    def __init__(self, manager: CallbackManager[Any]) -> None:
+        self.__protocall_manager__: Final = manager
+
+    def __getattr__(self, name: str) -> Callable[..., Any]:
+        if name.startswith("__") and name.endswith("__"):
+            raise AttributeError(name)
+        dispatcher = self.__protocall_manager__._dispatcher(name, "call")  # pyright: ignore[reportPrivateUsage]
+        self.__dict__[name] = dispatcher
+        return dispatcher
+
+    def __call__(self, *args: object, **kwargs: object) -> None:
+        name = repr(args[0]) if args and isinstance(args[0], str) else "'name'"
+        raise TypeError(
+            f"manager.call is not callable: call a hook as an attribute, manager.call.<hook>(...), "
+            f"or by its name with manager.emit({name}, ...) (Fabric's call(\"name\", ...))"
+        )
+
+    def __dir__(self) -> list[str]:
+        strategy = self.__protocall_manager__._strategy  # pyright: ignore[reportPrivateUsage]
+        if isinstance(strategy, CheckedStrategy):
+            return sorted(strategy.table.hooks)
+        return sorted(self.__dict__)
+
+    def __repr__(self) -> str:
+        return f"<protocall hook caller of {self.__protocall_manager__!r}>"
