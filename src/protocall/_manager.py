@@ -318,11 +318,12 @@ class CallbackManager(Generic[T]):
             self._invalidate_all()
 
     def remove_monitor(self, monitor: Monitor) -> None:
-        """Stop calling ``monitor``; :class:`ValueError` if it was not added."""
+        """Stop calling ``monitor`` (compared as ``==``, so that ``log.append`` is found again);
+        :class:`ValueError` if it was not added."""
         with self._registry.lock:
             monitors = list(self._monitors)
             for index, added in enumerate(monitors):
-                if added is monitor:
+                if added is monitor or added == monitor:
                     del monitors[index]
                     break
             else:

@@ -1,0 +1,372 @@
+"""Callbacks in long-running programs: monitors, weak and temporary registration, iteration.
+
+Monitors see each callback call as a :class:`~protocall.HookCall` (hook, callback, duration,
+exception), also when an error policy collects or handles the exception; a monitor that raises
+propagates with a note naming it. A weakly registered callback is never called once collected and
+leaves the manager by itself. ``registered(...)`` registers for a ``with`` block, all or none.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import sys
+import threading
+import weakref
+from typing import Protocol
+
+import pytest
+
+from protocall import CallbackManager, HookCall, HookErrorGroup, RegistrationError
+
+
+class Hooks(Protocol):
+    def on_step(self, *, step: int) -> None: ...
+
+    def score(self, *, step: int) -> int: ...
+
+    async def on_save(self, *, path: str) -> None: ...
+
+
+Log = list[str]
+
+
+class Rec:
+    def __init__(self, name: str, log: Log) -> None:
+        self.name = name
+        self.log = log
+
+    def on_step(self, *, step: int) -> None:
+        self.log.append(f"{self.name}:{step}")
+
+    def score(self, *, step: int) -> int:
+        return step * 10
+
+    async def on_save(self, *, path: str) -> None:
+        self.log.append(f"{self.name} saved {path}")
+
+    def __repr__(self) -> str:
+        return f"Rec({self.name!r})"
+
+
+class Failing:
+    def on_step(self, *, step: int) -> None:
+        raise ValueError(f"failed at {step}")
+
+
+class Slotted:
+    __slots__ = ()
+
+    def on_step(self, *, step: int) -> None:
+        pass
+
+
+# -- monitors ------------------------------------------------------------------------------------
+
+
+def test_a_monitor_sees_each_callback_call_in_order() -> None:
+    log: Log = []
+    calls: list[HookCall] = []
+    a, b = Rec("a", log), Rec("b", log)
+    manager = CallbackManager(Hooks, [a, b])
+    manager.call.on_step(step=1)  # before the monitor: not seen
+    manager.add_monitor(calls.append)
+    manager.call.on_step(step=2)
+    assert manager.emit(Hooks.score, step=3) == [30, 30]
+    assert [(c.hook, c.callback, c.error) for c in calls] == [
+        ("on_step", a, None),
+        ("on_step", b, None),
+        ("score", a, None),
+        ("score", b, None),
+    ]
+    assert all(isinstance(c.duration_ns, int) and c.duration_ns >= 0 for c in calls)
+    assert log == ["a:1", "b:1", "a:2", "b:2"]
+
+
+def test_a_monitor_added_after_a_caller_was_held_sees_its_calls() -> None:
+    calls: list[HookCall] = []
+    manager = CallbackManager(Hooks, [Rec("a", [])])
+    on_step = manager.call.on_step
+    on_step(step=1)
+    manager.add_monitor(calls.append)
+    on_step(step=2)
+    manager.remove_monitor(calls.append)
+    on_step(step=3)
+    assert len(calls) == 1
+
+
+def test_a_monitor_sees_the_exception_that_propagates() -> None:
+    calls: list[HookCall] = []
+    failing = Failing()
+    manager = CallbackManager(Hooks, [Rec("a", []), failing, Rec("c", [])])
+    manager.add_monitor(calls.append)
+    with pytest.raises(ValueError) as info:
+        manager.call.on_step(step=4)
+    assert [(c.callback, c.error) for c in calls][1:] == [(failing, info.value)]
+    assert len(calls) == 2  # the third was not called
+    assert info.value.__notes__ == [
+        "protocall: raised by callback Failing (implementer 2 of 3) in hook Hooks.on_step"
+    ]
+
+
+def test_a_monitor_sees_the_exceptions_a_policy_collects_or_handles() -> None:
+    collected: list[HookCall] = []
+    manager = CallbackManager(Hooks, [Failing(), Rec("b", [])], errors="collect")
+    manager.add_monitor(collected.append)
+    with pytest.raises(HookErrorGroup):
+        manager.call.on_step(step=1)
+    assert [type(c.error) for c in collected] == [ValueError, type(None)]
+
+    handled: list[HookCall] = []
+    ignoring = CallbackManager(Hooks, [Failing()], errors=lambda cb, hook, exc: None)
+    ignoring.add_monitor(handled.append)
+    ignoring.call.on_step(step=1)
+    assert isinstance(handled[0].error, ValueError)
+
+
+def test_a_monitor_that_raises_propagates_with_a_note_and_the_manager_stays_usable() -> None:
+    log: Log = []
+
+    def broken(call: HookCall) -> None:
+        raise RuntimeError("monitor broke")
+
+    manager = CallbackManager(Hooks, [Rec("a", log)])
+    manager.add_monitor(broken)
+    with pytest.raises(RuntimeError) as info:
+        manager.call.on_step(step=1)
+    notes = "\n".join(info.value.__notes__)
+    assert "raised by the monitor" in notes and "broken" in notes and "Rec.on_step" in notes
+    manager.remove_monitor(broken)
+    manager.call.on_step(step=2)
+    assert log == ["a:1", "a:2"]
+    assert manager.callbacks == (manager.callbacks[0],) and len(manager) == 1
+
+
+def test_an_async_hook_is_timed_until_its_awaitable_finishes() -> None:
+    calls: list[HookCall] = []
+    log: Log = []
+    manager = CallbackManager(Hooks, [Rec("a", log)])
+    manager.add_monitor(calls.append)
+    asyncio.run(manager.call.on_save(path="p"))
+    assert log == ["a saved p"]
+    assert [(c.hook, c.error) for c in calls] == [("on_save", None)]
+
+
+def test_monitors_on_an_unchecked_manager() -> None:
+    calls: list[HookCall] = []
+    a = Rec("a", [])
+    manager = CallbackManager(None, [a, object()])
+    manager.add_monitor(calls.append)
+    manager.emit("on_step", step=1)
+    assert [(c.hook, c.callback) for c in calls] == [("on_step", a)]
+
+
+def test_bad_monitor_arguments() -> None:
+    manager = CallbackManager(Hooks, [Rec("a", [])])
+    with pytest.raises(TypeError, match="a monitor is a callable taking a HookCall"):
+        manager.add_monitor(42)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="is not a monitor of this manager"):
+        manager.remove_monitor(print)
+
+
+def test_without_monitors_the_dispatcher_calls_the_methods_themselves() -> None:
+    """No timing wrapper sits between the dispatcher and the callback when nothing monitors."""
+    seen: list[object] = []
+
+    class Inspecting:
+        def on_step(self, *, step: int) -> None:
+            seen.append(sys._getframe(1).f_code.co_filename)  # pyright: ignore[reportPrivateUsage]
+
+    manager = CallbackManager(Hooks, [Inspecting()])
+    manager.call.on_step(step=1)
+    manager.call.on_step(step=2)
+    assert all(str(f).startswith("<protocall") for f in seen)
+    manager.add_monitor(lambda call: None)
+    manager.call.on_step(step=3)
+    assert not str(seen[-1]).startswith("<protocall")
+
+
+# -- weak registration ---------------------------------------------------------------------------
+
+
+def test_a_collected_weak_callback_is_never_called_and_leaves_the_manager() -> None:
+    log: Log = []
+    strong = Rec("strong", log)
+    manager = CallbackManager(Hooks, [strong])
+    weak = manager.register(Rec("weak", log), weak=True)
+    on_step = manager.call.on_step
+    on_step(step=1)
+    assert manager.emit(Hooks.score, step=1) == [10, 10]
+    reference = weakref.ref(weak)
+    del weak
+    gc.collect()
+    assert reference() is None
+    on_step(step=2)
+    assert manager.emit(Hooks.score, step=2) == [20]
+    assert log == ["strong:1", "weak:1", "strong:2"]
+    assert len(manager) == 1 and manager.callbacks == (strong,)
+    assert manager.implementers(Hooks.on_step) == (strong,)
+
+
+def test_a_weak_callback_keeps_its_order_and_priority_while_alive() -> None:
+    log: Log = []
+    a = Rec("a", log)
+    manager = CallbackManager(Hooks, [a])
+    b = manager.register(Rec("b", log), priority=5, weak=True)
+    manager.call.on_step(step=0)
+    assert log == ["b:0", "a:0"]
+    assert manager.callbacks == (b, a)
+    assert b in manager
+
+
+def test_a_weak_callback_is_unregistered_like_any_other() -> None:
+    log: Log = []
+    manager = CallbackManager(Hooks)
+    b = manager.register(Rec("b", log), weak=True)
+    manager.unregister(b)
+    manager.call.on_step(step=0)
+    assert log == [] and len(manager) == 0
+
+
+def test_weak_registration_on_an_unchecked_manager() -> None:
+    log: Log = []
+    manager = CallbackManager(None)
+    weak = manager.register(Rec("weak", log), weak=True)
+    manager.emit("on_step", step=1)
+    del weak
+    gc.collect()
+    assert manager.emit("on_step", step=2) == []
+    assert log == ["weak:1"] and len(manager) == 0
+
+
+def test_async_weak_callback() -> None:
+    log: Log = []
+    manager = CallbackManager(Hooks)
+    weak = manager.register(Rec("weak", log), weak=True)
+    asyncio.run(manager.call.on_save(path="x"))
+    del weak
+    gc.collect()
+    asyncio.run(manager.call.on_save(path="y"))
+    assert log == ["weak saved x"]
+
+
+def test_a_callback_that_cannot_be_referred_to_weakly_is_refused_cleanly() -> None:
+    manager = CallbackManager(Hooks)
+    with pytest.raises(RegistrationError, match=r"cannot register Slotted weakly: .*__weakref__"):
+        manager.register(Slotted(), weak=True)
+    assert len(manager) == 0
+    with pytest.raises(TypeError, match=r"register\(weak=\.\.\.\) is True or False"):
+        manager.register(Rec("a", []), weak=1)  # type: ignore[arg-type]
+
+
+def test_ten_thousand_dropped_weak_callbacks_are_all_released() -> None:
+    manager = CallbackManager(Hooks)
+    references: list[weakref.ref[Rec]] = []
+    callbacks = [Rec(str(i), []) for i in range(10_000)]
+    for index in range(len(callbacks)):
+        manager.register(callbacks[index], weak=True)
+        references.append(weakref.ref(callbacks[index]))
+    manager.call.on_step(step=0)
+    del callbacks
+    gc.collect()
+    assert all(reference() is None for reference in references)
+    assert len(manager) == 0
+    manager.call.on_step(step=1)
+
+
+def test_weak_callbacks_collected_while_other_threads_register_and_dispatch() -> None:
+    """Collections (in whatever thread runs the collector) interleave with changes and
+    dispatches: at the end, exactly the strongly held callbacks remain, each called once."""
+    manager = CallbackManager(Hooks)
+    keep = [manager.register(Rec(f"keep{i}", [])) for i in range(4)]
+    errors: list[BaseException] = []
+
+    def churn(seed: int) -> None:
+        try:
+            for i in range(300):
+                manager.register(Rec(f"{seed}-{i}", []), weak=True)  # dropped at once
+                manager.call.on_step(step=i)
+                if i % 50 == 0:
+                    gc.collect()
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=churn, args=(n,)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    gc.collect()
+    assert errors == []
+    assert manager.callbacks == tuple(keep)
+    for callback in keep:
+        callback.log.clear()
+    manager.call.on_step(step=-1)
+    assert [callback.log for callback in keep] == [[f"keep{i}:-1"] for i in range(4)]
+
+
+# -- temporary registration and iteration -------------------------------------------------------
+
+
+def test_registered_registers_for_the_block_only() -> None:
+    log: Log = []
+    a = Rec("a", log)
+    manager = CallbackManager(Hooks, [a])
+    b, c = Rec("b", log), Rec("c", log)
+    with manager.registered(b, c, priority=1):
+        assert manager.callbacks == (b, c, a)
+        manager.call.on_step(step=1)
+    manager.call.on_step(step=2)
+    assert log == ["b:1", "c:1", "a:1", "a:2"]
+    assert list(manager.callbacks) == [a]
+
+
+def test_registered_unregisters_on_an_exception() -> None:
+    manager = CallbackManager(Hooks)
+    b = Rec("b", [])
+    with pytest.raises(KeyError), manager.registered(b):
+        raise KeyError("inside")
+    assert b not in manager and len(manager) == 0
+
+
+def test_registered_is_atomic_on_entry() -> None:
+    manager = CallbackManager(Hooks, [Rec("a", [])])
+    before = manager.callbacks
+    with pytest.raises(RegistrationError), manager.registered(Rec("b", []), object()):
+        pytest.fail("the block must not run")  # pragma: no cover
+    assert manager.callbacks == before
+
+
+def test_registered_leaves_an_unchecked_managers_earlier_duplicate_alone() -> None:
+    a = Rec("a", [])
+    manager = CallbackManager(None, [a])
+    with manager.registered(a):
+        assert list(manager.callbacks) == [a, a]
+    assert list(manager.callbacks) == [a]
+
+
+def test_iteration_yields_the_callbacks_in_call_order() -> None:
+    a, b, c = Rec("a", []), Rec("b", []), Rec("c", [])
+    manager = CallbackManager(Hooks, [a, b])
+    manager.register(c, priority=1)
+    assert list(manager) == [c, a, b]
+    iterator = iter(manager)
+    manager.unregister(a)  # iteration goes over the callbacks as they were when it began
+    assert list(iterator) == [c, a, b]
+
+
+def test_a_manager_holds_no_monitor_once_removed() -> None:
+    class Monitor:
+        def __call__(self, call: HookCall) -> None:
+            pass
+
+    monitor = Monitor()
+    reference = weakref.ref(monitor)
+    manager = CallbackManager(Hooks, [Rec("a", [])])
+    manager.add_monitor(monitor)
+    manager.call.on_step(step=1)
+    manager.remove_monitor(monitor)
+    manager.call.on_step(step=2)
+    del monitor
+    gc.collect()
+    assert reference() is None
