@@ -117,6 +117,17 @@ class Shape(NamedTuple):
     """The dispatcher's parameter list, e.g. ``*, loss, output``."""
     arguments: str
     """The argument list of each forwarded call, e.g. ``loss=loss, output=output``."""
+    forwards: tuple[tuple[str, str], ...] = ()
+    """An exact shape's parameters, each with how it is forwarded (``("loss", "loss=loss")``)."""
+
+    def without(self, dropped: frozenset[str]) -> str | None:
+        """The argument list less the keyword-only ``dropped`` ones; None for the generic shape
+        (which cannot leave out a keyword by its text)."""
+        if not dropped:
+            return self.arguments
+        if not self.forwards:
+            return None
+        return ", ".join(text for name, text in self.forwards if name not in dropped)
 
 
 GENERIC_SHAPE: Final = Shape(f"*{PREFIX}args, **{PREFIX}kwargs", f"*{PREFIX}args, **{PREFIX}kwargs")
@@ -143,17 +154,18 @@ def shape_of(signature: inspect.Signature) -> Shape:
         parameters=[p.replace(annotation=p.empty) for p in parameters],
         return_annotation=signature.empty,
     )
-    forwards: list[str] = []
+    forwards: list[tuple[str, str]] = []
     for p in parameters:
         if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD):
-            forwards.append(p.name)
+            forwards.append((p.name, p.name))
         elif p.kind is p.VAR_POSITIONAL:
-            forwards.append(f"*{p.name}")
+            forwards.append((p.name, f"*{p.name}"))
         elif p.kind is p.KEYWORD_ONLY:
-            forwards.append(f"{p.name}={p.name}")
+            forwards.append((p.name, f"{p.name}={p.name}"))
         else:
-            forwards.append(f"**{p.name}")
-    return Shape(str(bare)[1:-1], ", ".join(forwards))
+            forwards.append((p.name, f"**{p.name}"))
+    arguments = ", ".join(text for _, text in forwards)
+    return Shape(str(bare)[1:-1], arguments, tuple(forwards))
 
 
 class CodeKey(NamedTuple):
@@ -169,6 +181,9 @@ class CodeKey(NamedTuple):
     """An unchecked hook's: a skipped attribute's marker is no result."""
     arguments: tuple[str, ...] = ()
     """Straight form: each implementer's own argument list (else the shape's, for all)."""
+    weak: tuple[int, ...] = ()
+    """Straight form: the implementers held weakly, whose snapshot entry is ``(function,
+    reference)``: called as ``function(callback, ...)`` while the reference is alive."""
 
 
 def form_for(count: int, *, recovering: bool) -> tuple[Form, int]:
@@ -267,7 +282,10 @@ def _template(key: CodeKey) -> list[str]:
         return lines + _keyed(key)
     wait = "await " if key.is_async else ""
     if key.form == "straight":
-        names = "".join(f"{p}m{i}, " for i in range(key.implementers))
+        names = "".join(
+            f"({p}f{i}, {p}w{i}), " if i in key.weak else f"{p}m{i}, "
+            for i in range(key.implementers)
+        )
         unpacked = f"[{names}]"
     else:
         unpacked = f"{p}ms"
@@ -308,22 +326,29 @@ def _straight(key: CodeKey, line: int, wait: str) -> list[str]:
     each = key.arguments or (key.shape.arguments,) * key.implementers
     if key.implementers == 0:
         return ["        return []" if key.mode == "emit" else "        return None"]
+
+    def call(i: int) -> str:
+        if i not in key.weak:
+            return f"{wait}{p}m{i}({each[i]})"
+        arguments = f"{p}s, {each[i]}" if each[i] else f"{p}s"
+        return f"(({wait}{p}f{i}({arguments})) if ({p}s := {p}w{i}()) is not None else {p}SKIPPED)"
+
     body = ["        try:"]
     calls: list[int] = []
     if key.mode == "call":
         for i in range(key.implementers):
             calls.append(line + len(body))
-            body.append(f"            {wait}{p}m{i}({each[i]})")
+            body.append(f"            {call(i)}")
     elif key.mode == "emit":
         body.append(f"            {p}results = [")
         for i in range(key.implementers):
             calls.append(line + len(body))
-            body.append(f"                {wait}{p}m{i}({each[i]}),")
+            body.append(f"                {call(i)},")
         body.append("            ]")
     else:
         for i in range(key.implementers):
             calls.append(line + len(body))
-            body.append(f"            if {_found(key, f'{wait}{p}m{i}({each[i]})')}:")
+            body.append(f"            if {_found(key, call(i))}:")
             body.append(f"                return {p}r")
     table = ", ".join(map(str, calls)) + ","
     body += [

@@ -31,6 +31,7 @@ from ._dispatch import (
 )
 from ._errors import HookErrorGroup
 from ._registry import resolved
+from ._weak import WeakTarget
 
 if TYPE_CHECKING:
     from ._policies import Recovery
@@ -83,6 +84,7 @@ class HookState:
         "_cells",
         "_functions",
         "_implementers",
+        "_inline",
         "_lock",
         "_source",
         "concurrent",
@@ -122,6 +124,8 @@ class HookState:
         self._cells: Final = (types.CellType(None), types.CellType(self))
         self._functions: dict[Mode, Callable[..., Any]] = {}
         self._implementers: Implementers | None = None
+        self._inline: tuple[tuple[int, ...], tuple[str, ...]] = ((), ())
+        """The snapshot's weak implementers called inline, and each one's argument list."""
 
     @property
     def recovering(self) -> bool:
@@ -156,7 +160,8 @@ class HookState:
         count = 0 if implementers is None else len(implementers.who.callbacks)
         skips = implementers is not None and implementers.who.skips
         form, count = form_for(count, recovering=self.recovery is not None)
-        return CodeKey(mode, self.shape, self.is_async, form, count, unchecked=skips)
+        weak, arguments = self._inline if form == "straight" else ((), ())
+        return CodeKey(mode, self.shape, self.is_async, form, count, skips, arguments, weak)
 
     def invalidate(self) -> None:
         """The registrations changed: the next dispatch reads them again. Under the lock."""
@@ -201,13 +206,39 @@ class HookState:
 
     def _publish(self, implementers: Implementers) -> None:
         who = implementers.who
+        methods = () if self.planned else self._inlined(implementers.methods())
         for mode, function in self._functions.items():
             if isinstance(function, types.FunctionType) and not self.concurrent:
                 swap_code(function, self._key(mode))
         # The cell last: until it is set, every dispatch comes here (and waits for the lock).
         plans: dict[tuple[Any, ...], Callable[..., Any]] = {}
-        snapshot: object = (plans, who) if self.planned else (implementers.methods(), who)
+        snapshot: object = (plans, who) if self.planned else (methods, who)
         self._cells[0].cell_contents = snapshot
+
+    def _inlined(self, methods: tuple[Callable[..., Any], ...]) -> tuple[object, ...]:
+        """The snapshot's entries: a weak implementer that a straight-line dispatcher can call
+        inline becomes ``(function, reference)`` (see ``CodeKey.weak``); also sets the layout
+        that :meth:`_key` reads."""
+        self._inline = ((), ())
+        form, _ = form_for(len(methods), recovering=self.recovery is not None)
+        if form != "straight" or self.concurrent or not any(
+            type(m) is WeakTarget for m in methods
+        ):
+            return methods
+        entries: list[object] = []
+        weak: list[int] = []
+        arguments: list[str] = []
+        for index, method in enumerate(methods):
+            own = self.shape.without(method.dropped) if isinstance(method, WeakTarget) else None
+            if isinstance(method, WeakTarget) and own is not None:
+                entries.append((method.function, method.weak.ref))
+                weak.append(index)
+                arguments.append(own)
+            else:
+                entries.append(method)
+                arguments.append(self.shape.arguments)
+        self._inline = (tuple(weak), tuple(arguments))
+        return tuple(entries)
 
     def _current(self) -> tuple[Sequence[Callable[..., Any]], Who]:
         """The snapshot, for the concurrent dispatcher (which reads it once per call)."""

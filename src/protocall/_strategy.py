@@ -16,7 +16,7 @@ from ._errors import HookNameWarning, RegistrationError, warn_at_caller
 from ._spec import HookTable
 from ._registry import Weak
 from ._validate import Implementation, implement, near_miss_message
-from ._weak import weakly
+from ._weak import WeakTarget
 
 from ._hookstate import Plan
 
@@ -149,7 +149,7 @@ class CheckedStrategy:
         targets = dict(implementation.targets)
         for name, (function, dropped) in implementation.unbound.items():
             is_async = self.table.hooks[name].is_async
-            targets[name] = weakly(function, weak, dropped, is_async=is_async)
+            targets[name] = WeakTarget(function, weak, dropped, is_async=is_async)
         return targets
 
     def touched(self, registrations: Iterable[Registration]) -> set[str] | None:
