@@ -1,9 +1,15 @@
 """IDE autocompletion of hook names, asked of real completion engines.
 
-Two places must complete hook names: ``manager.call.`` (the caller's side) and ``def on_`` in a
-callback class that subclasses hook Protocols (the implementer's side). The engines are jedi (the
-engine of many editors' Python support) and pyright's language server (the engine behind VS
-Code's Pylance), spoken to over LSP JSON-RPC on stdin/stdout as an editor does.
+Two places must complete hook names: ``manager.call.`` (the caller's side, for a generic spec
+too) and ``def on_`` in a callback class that subclasses hook Protocols (the implementer's side).
+The engines are jedi (the engine of many editors' Python support) and pyright's language server
+(the engine behind VS Code's Pylance), spoken to over LSP JSON-RPC on stdin/stdout as an editor does.
+
+A library's ``CallbackOf[Spec]`` parameter cannot make an engine complete hook names in a
+callback class: nothing ties the class being written to the parameter it will be passed to, and
+``CallbackOf[Spec]`` has no members (it accepts any object). What works is showing the spec where
+the callbacks are passed (the signature help of ``Trainer(``), so the user knows which hook
+Protocols to subclass, and subclassing them completes ``def on_`` (tested above).
 """
 
 from __future__ import annotations
@@ -25,9 +31,10 @@ from _checkers import script, tool_env
 CURSOR: Final = "<|>"
 
 _PREAMBLE: Final = '''\
-from typing import Protocol
+from collections.abc import Iterable
+from typing import Protocol, TypeVar
 
-from protocall import CallbackManager
+from protocall import CallbackManager, CallbackOf
 
 
 class OnTrainStart(Protocol):
@@ -69,6 +76,33 @@ def train(callbacks: CallbackManager[TrainHooks]) -> None:
 IMPLEMENTER: Final = _PREAMBLE + """
 class Timer(OnTrainStart, OnTrainBatchEnd):
     def on_<|>
+"""
+
+GENERIC_CALL_SITE: Final = _PREAMBLE + """
+X = TypeVar("X", contravariant=True)
+
+
+class OnStep(Protocol[X]):
+    def on_step(self, *, batch: X) -> None: ...
+
+
+class StepHooks(OnStep[X], OnTrainStart, Protocol[X]):  # a generic spec
+    ...
+
+
+manager = CallbackManager(StepHooks[int], [])
+manager.call.<|>
+"""
+
+GENERIC_HOOKS: Final = frozenset({"on_step", "on_train_start"})
+
+CALLBACK_OF_SITE: Final = _PREAMBLE + """
+class Trainer:
+    def __init__(self, callbacks: Iterable[CallbackOf[TrainHooks]] = ()) -> None:
+        self.callbacks = CallbackManager(TrainHooks, callbacks)
+
+
+Trainer(<|>
 """
 
 HOOKS: Final = frozenset({"on_train_start", "on_train_batch_end", "on_validate"})
@@ -116,6 +150,21 @@ def test_jedi_completes_def_on_in_a_callback_class(tmp_path: Path) -> None:
     names = jedi_completions(IMPLEMENTER, tmp_path)
     assert names >= {"on_train_start", "on_train_batch_end"}
     assert "on_validate" not in names, "on_validate is a hook of a Protocol the class does not subclass"
+
+
+def test_jedi_completes_hook_names_of_a_generic_spec(tmp_path: Path) -> None:
+    names = jedi_completions(GENERIC_CALL_SITE, tmp_path)
+    assert names >= GENERIC_HOOKS
+    assert not names & MANAGER_MEMBERS
+
+
+def test_jedi_shows_the_spec_of_a_callback_of_parameter(tmp_path: Path) -> None:
+    text, line, column = _split(CALLBACK_OF_SITE)
+    path = tmp_path / "user_code.py"
+    path.write_text(text, encoding="utf-8")
+    script_ = jedi.Script(text, path=path, project=jedi.Project(tmp_path, sys_path=sys.path))
+    signatures = [signature.to_string() for signature in script_.get_signatures(line, column)]
+    assert any("callbacks: Iterable[CallbackOf[TrainHooks]]" in label for label in signatures), signatures
 
 
 # -- pyright's language server --------------------------------------------------------------------
@@ -205,7 +254,8 @@ class LanguageServer:
         )
         self.notify("initialized", {})
 
-    def complete(self, source: str, name: str) -> list[dict[str, Any]]:
+    def ask(self, method: str, source: str, name: str) -> Any:
+        """Open ``source`` as file ``name`` and send ``method`` for the position of its cursor."""
         text, line, column = _split(source)
         path = self.root / name
         path.write_text(text, encoding="utf-8")
@@ -214,13 +264,22 @@ class LanguageServer:
             "textDocument/didOpen",
             {"textDocument": {"uri": uri, "languageId": "python", "version": 1, "text": text}},
         )
-        result = self.request(
-            "textDocument/completion",
+        return self.request(
+            method,
             {"textDocument": {"uri": uri}, "position": {"line": line - 1, "character": column}},
         )
+
+    def complete(self, source: str, name: str) -> list[dict[str, Any]]:
+        result = self.ask("textDocument/completion", source, name)
         if isinstance(result, dict):  # a CompletionList rather than a plain list of items
             result = cast("dict[str, Any]", result)["items"]
         return cast("list[dict[str, Any]]", result or [])
+
+    def signatures(self, source: str, name: str) -> list[str]:
+        """The labels of the signature help at the cursor."""
+        result = cast("dict[str, Any] | None", self.ask("textDocument/signatureHelp", source, name))
+        found = cast("list[dict[str, Any]]", (result or {}).get("signatures", []))
+        return [str(signature["label"]) for signature in found]
 
     def close(self) -> None:
         try:
@@ -280,6 +339,17 @@ def test_pyright_completes_hook_names_on_an_annotated_manager(pyright_server: La
     labels = {item["label"] for item in pyright_server.complete(ANNOTATED_CALL_SITE, "annotated.py")}
     assert labels >= HOOKS
     assert not labels & MANAGER_MEMBERS
+
+
+def test_pyright_completes_hook_names_of_a_generic_spec(pyright_server: LanguageServer) -> None:
+    labels = {item["label"] for item in pyright_server.complete(GENERIC_CALL_SITE, "generic.py")}
+    assert labels >= GENERIC_HOOKS
+    assert not labels & MANAGER_MEMBERS
+
+
+def test_pyright_shows_the_spec_of_a_callback_of_parameter(pyright_server: LanguageServer) -> None:
+    signatures = pyright_server.signatures(CALLBACK_OF_SITE, "callback_of.py")
+    assert any("callbacks: Iterable[CallbackOf[TrainHooks]]" in label for label in signatures), signatures
 
 
 def test_pyright_completes_def_on_in_a_callback_class(pyright_server: LanguageServer) -> None:

@@ -9,17 +9,26 @@ runs generated code as fast as a hand-written loop.
 
 from ._errors import HookErrorGroup, HookNameWarning, RegistrationError, UnknownHookError
 from ._manager import CallbackManager, Prioritized
+from ._monitoring import HookCall
 from ._policies import ErrorHandler, ErrorPolicy
+from ._profiler import ProfileRow, Profiler
 from ._spec import hookspec
+from ._state import StateKeys
+from ._typing import CallbackOf
 
 __all__ = [
     "CallbackManager",
+    "CallbackOf",
     "ErrorHandler",
     "ErrorPolicy",
+    "HookCall",
     "HookErrorGroup",
     "HookNameWarning",
     "Prioritized",
+    "ProfileRow",
+    "Profiler",
     "RegistrationError",
+    "StateKeys",
     "UnknownHookError",
     "hookspec",
 ]

@@ -16,7 +16,7 @@ import copy as _copy
 import weakref
 from collections import deque
 from contextlib import contextmanager
-from collections.abc import Callable, Coroutine, Generator, Iterable, Iterator
+from collections.abc import Callable, Coroutine, Generator, Iterable, Iterator, Mapping
 from typing import (
     TYPE_CHECKING,
     Any,
@@ -33,6 +33,7 @@ from ._hookstate import HookState
 from ._policies import ErrorPolicy, Recovery, check_policy, recovery
 from ._errors import RegistrationError
 from ._registry import Registration, Registry, Weak, resolved
+from ._state import StateKeys, check_unique_keys
 from ._spec import hook_table
 from ._strategy import CheckedStrategy, Strategy, duplicate_error
 from ._unchecked import UncheckedStrategy
@@ -193,20 +194,31 @@ class CallbackManager(Generic[T]):
             f"it is not registered with this manager (callbacks are compared by identity)"
         )
 
-    def _add(self, items: list[tuple[object, int, bool]], *, warn: bool = True) -> None:
+    def _add(
+        self,
+        items: list[tuple[object, int, bool]],
+        *,
+        warn: bool = True,
+        origins: list[str] | None = None,
+    ) -> None:
         """Validate every ``(callback, priority, weak)``, then register them all; on any error,
-        register none."""
+        register none. ``origins`` describe where each callback came from, for error notes."""
         if not items:
             return
         strategy = self._strategy
         checked = strategy.checked
         seen: set[int] = set()
         implemented: list[tuple[object, int, Implementation | None, bool]] = []
-        for callback, priority, weak in items:
-            if checked:
-                self._refuse_duplicate(callback, seen, len(items) > 1)
-                seen.add(id(callback))
-            implemented.append((callback, priority, strategy.implement(callback), weak))
+        for index, (callback, priority, weak) in enumerate(items):
+            try:
+                if checked:
+                    self._refuse_duplicate(callback, seen, len(items) > 1)
+                    seen.add(id(callback))
+                implemented.append((callback, priority, strategy.implement(callback), weak))
+            except RegistrationError as exc:
+                if origins is not None:
+                    exc.add_note(f"protocall: the callback comes from the entry point {origins[index]}")
+                raise
         entries = [self._entry(c, p, i, weak) for c, p, i, weak in implemented]
         if warn:  # before registering: a warning turned into an error registers nothing
             for callback, _, implementation, _ in implemented:
@@ -217,11 +229,17 @@ class CallbackManager(Generic[T]):
             if checked:  # registered by another thread meanwhile?
                 for callback, _, _, _ in entries:
                     self._refuse_duplicate(callback, set(), len(items) > 1)
+            new = [callback for callback, _, _, _ in entries]
+            if any(getattr(c, "state_dict", None) is not None for c in new):
+                check_unique_keys(self._entries_now(), new)  # only stateful ones can clash
             added = registry.add(entries)
             for registration in added:
                 if registration.weak is not None:
                     self._weak[id(registration.weak.ref)] = registration
             self._invalidate(added)
+
+    def _entries_now(self) -> list[object]:
+        return [callback for callback, _, _ in self._entries()]
 
     def _entry(
         self, callback: object, priority: int, implementation: Implementation | None, weak: bool
@@ -334,6 +352,42 @@ class CallbackManager(Generic[T]):
     def _invalidate_all(self) -> None:
         for state in self._states.values():
             state.invalidate()
+
+    def load_entry_points(self, group: str) -> list[object]:
+        """Register what installed distributions advertise under the entry-point ``group``: a
+        callback class (instantiated), an instance, or a factory returning one or a list.
+
+        In a fixed order (distribution name, then entry-point name), validated like any
+        registration, all or none. Returns the callbacks registered.
+        """
+        from ._entry_points import entry_point_callbacks
+
+        pairs = entry_point_callbacks(group)
+        callbacks = [callback for callback, _ in pairs]
+        self._add(
+            [(callback, 0, False) for callback in callbacks],
+            origins=[origin for _, origin in pairs],
+        )
+        return callbacks
+
+    def state_dict(self) -> dict[str, Any]:
+        """The state of every stateful callback (one with ``state_dict``/``load_state_dict``),
+        keyed by its ``state_key`` attribute, else its class's qualified name."""
+        from ._state import collect_state
+
+        return collect_state(self.callbacks)
+
+    def load_state_dict(self, state: Mapping[str, Any], *, strict: bool = True) -> StateKeys | None:
+        """Restore the stateful callbacks from ``state`` (what :meth:`state_dict` returned).
+
+        ``strict``: a key without a callback, or a stateful callback without a key, is a
+        :class:`KeyError` naming them, and nothing is restored. Otherwise what matches is
+        restored and the unknown and missing keys are returned.
+        """
+        from ._state import restore_state
+
+        keys = restore_state(self.callbacks, state, strict=strict)
+        return None if strict else keys
 
     # -- dispatch -----------------------------------------------------------------------------
 

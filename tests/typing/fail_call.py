@@ -23,7 +23,15 @@ class OnCheckpoint(Protocol):
     async def on_checkpoint(self, *, path: str) -> None: ...
 
 
-class TrainHooks(OnTrainStart, OnTrainBatchEnd, OnLog, OnCheckpoint, Protocol):
+class OnValidate(Protocol):
+    def on_validate(self, *, iteration: int) -> float: ...
+
+
+class OnSave(Protocol):
+    async def on_save(self, *, path: str) -> int: ...
+
+
+class TrainHooks(OnTrainStart, OnTrainBatchEnd, OnLog, OnCheckpoint, OnValidate, OnSave, Protocol):
     """Every hook of the training loop."""
 
 
@@ -41,12 +49,16 @@ manager.call.on_log(message="hi")  # E: positional-only parameter passed by keyw
 manager.call.on_log("hi", "there")  # E: too many positional arguments
 manager.call.on_log(1)  # E: wrong positional argument type
 result: int = manager.call.on_train_start(epochs=3)  # E: a call hook returns None
+manager.call = manager.call  # E: call is read-only
+manager.call.on_validate(iteration=1)  # E: a hook that returns a value: TypeError at run time (semantics 10), use emit or first
+score: float = manager.call.on_validate(iteration=1)  # E: likewise, and call returns None, not the value
 
 
 async def main() -> None:
     await manager.call.on_train_start(epochs=3)  # E: a sync hook is not awaitable
     await manager.call.on_checkpoint(path=1)  # E: wrong argument type of an async hook
     manager.call.on_checkpoint(path="x")  # E: an async hook's awaitable not awaited
+    await manager.call.on_save(path="x")  # E: an async hook whose awaited value is not None: TypeError at run time
 
 
 class OnTeardown(Protocol):
