@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import copy as _copy
 import weakref
-from collections import deque
 from contextlib import contextmanager
 from collections.abc import Callable, Coroutine, Generator, Iterable, Iterator, Mapping
 from typing import (
@@ -78,14 +77,12 @@ class CallbackManager(Generic[T]):
         "_emitters",
         "_errors",
         "_firsts",
-        "_dead",
         "_monitors",
         "_recovery",
         "_registry",
         "_spec",
         "_states",
         "_strategy",
-        "_weak",
     )
     if not TYPE_CHECKING:  # ``call`` lives in a plain slot: one attribute load per access
         __slots__ += ("call",)
@@ -110,8 +107,6 @@ class CallbackManager(Generic[T]):
     _emitters: dict[object, Callable[..., Any]]
     _firsts: dict[object, Callable[..., Any]]
     _monitors: tuple[Monitor, ...]
-    _weak: dict[int, Registration]
-    _dead: deque[weakref.ref[Any]]
 
     @overload
     def __init__(
@@ -145,15 +140,12 @@ class CallbackManager(Generic[T]):
         self._strategy = UncheckedStrategy() if spec is None else CheckedStrategy(hook_table(spec))
         self._errors = errors
         self._recovery = recovery(errors)
-        self._registry = Registry()
+        self._registry = Registry(reaped=self._invalidate)
         self._states = {}
         self._emitters = {}
         self._firsts = {}
         self._monitors = ()
-        self._weak = {}
-        """``id`` of each weak registration's reference → the registration."""
-        self._dead = deque()
-        """References of collected weak callbacks whose registrations are still to drop."""
+
         # The ``call`` slot, which checkers see as a read-only property (and from an assignment
         # ``self.call = ...`` jedi would infer ``call`` instead, completing no hook names).
         setattr(self, "call", HookCaller(self))  # noqa: B010
@@ -233,9 +225,6 @@ class CallbackManager(Generic[T]):
             if any(getattr(c, "state_dict", None) is not None for c in new):
                 check_unique_keys(self._entries_now(), new)  # only stateful ones can clash
             added = registry.add(entries)
-            for registration in added:
-                if registration.weak is not None:
-                    self._weak[id(registration.weak.ref)] = registration
             self._invalidate(added)
 
     def _entries_now(self) -> list[object]:
@@ -249,7 +238,7 @@ class CallbackManager(Generic[T]):
         if not weak:
             return callback, priority, targets, None
         try:
-            reference = Weak(weakref.ref(callback, self._collected))
+            reference = Weak(weakref.ref(callback, self._registry.collected))
         except TypeError:
             raise RegistrationError(
                 f"cannot register {type(callback).__qualname__} weakly: its instances cannot "
@@ -261,33 +250,10 @@ class CallbackManager(Generic[T]):
             targets = strategy.weak_targets(implementation, reference)
         return callback, priority, targets, reference
 
-    def _collected(self, reference: weakref.ref[Any]) -> None:
-        """A weakly registered callback was collected: drop its registration.
-
-        Called by the garbage collector, at any moment and in any thread: the registration is
-        queued, and dropped now if no change is under way (else by the next change).
-        """
-        self._dead.append(reference)
-        lock = self._registry.lock
-        if lock.acquire(blocking=False):
-            try:
-                if not self._registry.changing:
-                    self._reap()
-            finally:
-                lock.release()
-
     def _reap(self) -> None:
         """Drop the registrations of collected weak callbacks. Under the lock."""
-        dead = self._dead
-        if not dead:
-            return
-        gone: list[Registration] = []
-        while dead:
-            registration = self._weak.pop(id(dead.popleft()), None)
-            if registration is not None:
-                self._registry.remove_registration(registration)
-                gone.append(registration)
-        self._invalidate(gone)
+        if self._registry.dead:
+            self._invalidate(self._registry.reap())
 
     def _refuse_duplicate(self, callback: object, seen: set[int], batch: bool) -> None:
         strategy = self._strategy
@@ -541,7 +507,7 @@ class CallbackManager(Generic[T]):
 
     def _reaped(self) -> None:
         """Drop the registrations of collected weak callbacks now (for what inspection says)."""
-        if self._dead:
+        if self._registry.dead:
             with self._registry.lock:
                 self._reap()
 

@@ -17,6 +17,7 @@ import bisect
 import itertools
 import threading
 import weakref
+from collections import deque
 from collections.abc import Callable, Iterable
 from typing import Any, Final
 
@@ -92,9 +93,9 @@ def _order(registration: Registration) -> tuple[int, int]:
 class Registry:
     """The registrations in call order, indexed by callback identity."""
 
-    __slots__ = ("_index", "_order", "_sequence", "changing", "lock")
+    __slots__ = ("_index", "_order", "_reaped", "_sequence", "_weak", "changing", "dead", "lock")
 
-    def __init__(self) -> None:
+    def __init__(self, *, reaped: Callable[[list[Registration]], None]) -> None:
         self.lock: Final = threading.RLock()
         """Serialises changes and the rebuilding of dispatch snapshots (reentrant: a callback's
         property read while a snapshot is built may itself dispatch)."""
@@ -105,6 +106,12 @@ class Registry:
         self.changing = False
         """A change is under way (the garbage collector may run a weak registration's callback
         in the middle of one, in the same thread: it must not change the registry then)."""
+        self._weak: dict[int, Registration] = {}
+        """``id`` of each weak registration's reference → the registration."""
+        self.dead: Final[deque[weakref.ref[Any]]] = deque()
+        """References of collected weak callbacks whose registrations are still to drop."""
+        self._reaped: Final = reaped
+        """Told which registrations were dropped when the collector dropped them."""
 
     def add(
         self,
@@ -122,6 +129,8 @@ class Registry:
                 )
                 self._insert(registration)
                 added.append(registration)
+                if weak is not None:
+                    self._weak[id(weak.ref)] = registration
         except BaseException:  # a KeyboardInterrupt between two steps: leave no half state
             for registration in added:
                 self._delete(registration)
@@ -168,6 +177,8 @@ class Registry:
             self.changing = False
 
     def _delete_now(self, registration: Registration) -> None:
+        if registration.weak is not None:
+            self._weak.pop(id(registration.weak.ref), None)
         order = self._order
         position = bisect.bisect_left(order, registration.order, key=_order)
         if position < len(order) and order[position] is registration:
@@ -187,9 +198,31 @@ class Registry:
         candidates = [r for r in registrations if r.callback is callback]
         return min(candidates, key=_order) if candidates else None
 
-    def remove_registration(self, registration: Registration) -> None:
-        """Remove ``registration`` if it is still here. Under the lock."""
-        self._delete(registration)
+    def collected(self, reference: weakref.ref[Any]) -> None:
+        """A weakly registered callback was collected: drop its registration.
+
+        Called by the garbage collector, at any moment and in any thread: the registration is
+        queued, and dropped now if no change is under way (else at the next change or
+        inspection, which call :meth:`reap`).
+        """
+        self.dead.append(reference)
+        if self.lock.acquire(blocking=False):
+            try:
+                if not self.changing:
+                    self._reaped(self.reap())
+            finally:
+                self.lock.release()
+
+    def reap(self) -> list[Registration]:
+        """Drop the registrations of collected weak callbacks; return them. Under the lock."""
+        gone: list[Registration] = []
+        dead = self.dead
+        while dead:
+            registration = self._weak.pop(id(dead.popleft()), None)
+            if registration is not None:
+                self._delete(registration)
+                gone.append(registration)
+        return gone
 
     def in_order(self) -> tuple[Registration, ...]:
         """Every registration, in call order (a copy: safe to read while others change it)."""
