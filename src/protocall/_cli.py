@@ -73,6 +73,9 @@ def _parser() -> argparse.ArgumentParser:
     demo = commands.add_parser(
         "demo", help="run the demo training loop", description="Run the demo training loop."
     )
+    from .demo import add_arguments as add_demo_arguments
+
+    add_demo_arguments(demo)
     demo.set_defaults(run=_run_demo)
     hooks = commands.add_parser(
         "hooks",
@@ -101,10 +104,9 @@ def _parser() -> argparse.ArgumentParser:
 
 def _run_demo(args: argparse.Namespace) -> int:
     """``demo``: the demo training loop."""
-    from .demo import main as demo
+    from .demo import run
 
-    demo()
-    return 0
+    return run(args)
 
 
 def _run_hooks(args: argparse.Namespace) -> int:

@@ -214,10 +214,12 @@ class CallbackManager(Generic[T]):
         entries = [self._entry(c, p, i, weak) for c, p, i, weak in implemented]
         if warn:  # before registering: a warning turned into an error registers nothing
             for callback, _, implementation, _ in implemented:
-                strategy.warn(callback, implementation)
+                if implementation is not None and implementation.near_misses:
+                    strategy.warn(callback, implementation)
         registry = self._registry
         with registry.lock:
-            self._reap()
+            if registry.dead:
+                self._reap()
             if checked:  # registered by another thread meanwhile?
                 for callback, _, _, _ in entries:
                     self._refuse_duplicate(callback, set(), len(items) > 1)
@@ -225,7 +227,8 @@ class CallbackManager(Generic[T]):
             if any(getattr(c, "state_dict", None) is not None for c in new):
                 check_unique_keys(self._entries_now(), new)  # only stateful ones can clash
             added = registry.add(entries)
-            self._invalidate(added)
+            if self._states:
+                self._invalidate(added)
 
     def _entries_now(self) -> list[object]:
         return [callback for callback, _, _ in self._entries()]
@@ -236,7 +239,7 @@ class CallbackManager(Generic[T]):
         """What the registry records of one callback: targets bound weakly for ``weak``."""
         targets = None if implementation is None else implementation.targets
         if not weak:
-            return callback, priority, targets, None
+            return callback, priority, targets, None  # the usual case
         try:
             reference = Weak(weakref.ref(callback, self._registry.collected))
         except TypeError:

@@ -195,6 +195,9 @@ class Registry:
         registrations = self._index.get(id(callback))
         if not registrations:
             return None
+        if len(registrations) == 1:  # the usual case
+            only = registrations[0]
+            return only if only.callback is callback else None
         candidates = [r for r in registrations if r.callback is callback]
         return min(candidates, key=_order) if candidates else None
 

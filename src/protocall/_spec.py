@@ -97,7 +97,7 @@ class Hook:
         """Declared with a return type other than None: ``call`` would discard its results."""
         self.shape: Final[Shape] = GENERIC_SHAPE if overloaded else shape_of(self.signature)
         """How its dispatchers take and forward arguments."""
-        self.verdicts: Final[dict[int, tuple[CodeType, tuple[int, tuple[str, ...]], frozenset[str]]]] = {}
+        self.verdicts: Final[dict[int, tuple[CodeType, int, tuple[str, ...], frozenset[str]]]] = {}
         """Per ``id`` of a function's code object: the code, the function's default counts, and
         the keywords that accepted implementation leaves out (see ``_validate``). A verdict
         about one code object and this hook cannot go stale."""

@@ -19,7 +19,6 @@ without that.
 from __future__ import annotations
 
 from collections.abc import Callable
-from itertools import repeat
 from types import FunctionType, MethodType
 from typing import TYPE_CHECKING, Any, Final, cast
 
@@ -72,17 +71,31 @@ def implement(table: HookTable, callback: object) -> Implementation:
         )
     cls = type(callback)
     reading = _ClassReading(table, cls)
-    hooks = table.hook_list
+    found = reading.found
+    protocols = reading.protocols
     values = _lookups(callback, table.name_list, custom=reading.custom_lookup)
     targets: dict[str, Callable[..., Any]] = {}
     unbound: dict[str, tuple[FunctionType, frozenset[str]]] = {}
-    for hook, value in zip(hooks, values):
-        if value is not _MISSING:  # usually a few of the spec's hooks
-            found = _target(hook, callback, cls, reading, value)
-            if found is not None:
-                targets[hook.name], function = found
-                if function is not None:
-                    unbound[hook.name] = function
+    for hook, value in zip(table.hook_list, values, strict=True):
+        if value is _MISSING:
+            continue  # usually most of the spec's hooks
+        name = hook.name
+        owner, raw = found.get(name, _NOT_FOUND)
+        if (  # the usual case, spelt out: a plain method of a class that is not a Protocol
+            type(value) is MethodType
+            and value.__func__ is raw
+            and value.__self__ is callback
+            and owner not in protocols
+        ):
+            dropped = _function_verdict(hook, raw, cls)  # type: ignore[arg-type]  # raw is value.__func__
+            targets[name] = value if not dropped else _passing_only(value, dropped)
+            unbound[name] = (raw, dropped)  # type: ignore[assignment]
+            continue
+        target = _target(hook, callback, cls, reading, value)
+        if target is not None:
+            targets[name], function = target
+            if function is not None:
+                unbound[name] = function
     near_misses = tuple(
         (method, misspelt)
         for method, misspelt in reading.near_misses
@@ -110,8 +123,7 @@ def _lookups(callback: object, names: tuple[str, ...], *, custom: bool) -> list[
     answers every name), ``object.__getattribute__`` asks the class and the instance only.
     """
     if not custom:
-        count = len(names)
-        return list(map(getattr, repeat(callback, count), names, repeat(_MISSING, count)))
+        return [getattr(callback, name, _MISSING) for name in names]
     values: list[object] = []
     for name in names:
         try:
@@ -148,6 +160,8 @@ class _ClassReading:
         self.near_misses: Final = sorted(set(near_misses)) if near_misses else near_misses
         """(public method, hook) pairs: names of non-Protocol classes close to a hook's."""
 
+
+_NOT_FOUND: Final = (None, object())
 
 _Found = tuple[Callable[..., Any], tuple[FunctionType, frozenset[str]] | None]
 """What dispatch calls for a hook; and for a plain method of the class, its function and the
@@ -205,12 +219,17 @@ def _function_verdict(hook: Hook, function: FunctionType, cls: type) -> frozense
     code = function.__code__
     defaults = function.__defaults__
     keyword_defaults = function.__kwdefaults__
-    shape = (len(defaults) if defaults else 0, tuple(keyword_defaults) if keyword_defaults else ())
     plain = not function.__dict__
     # Keyed by id: the entry holds the code object, so the id cannot be reused meanwhile.
     known = hook.verdicts.get(id(code))
-    if plain and known is not None and known[0] is code and known[1] == shape:
-        return known[2]
+    if (
+        plain
+        and known is not None
+        and known[0] is code
+        and known[1] == (len(defaults) if defaults else 0)
+        and known[2] == (tuple(keyword_defaults) if keyword_defaults else ())
+    ):
+        return known[3]
     mirror = hook.mirror
     if mirror is not None and mirror.mirrored_by(function):
         dropped = _NOTHING
@@ -221,7 +240,8 @@ def _function_verdict(hook: Hook, function: FunctionType, cls: type) -> frozense
     if plain:
         if len(hook.verdicts) >= _VERDICTS_LIMIT:
             hook.verdicts.clear()
-        hook.verdicts[id(code)] = (code, shape, dropped)
+        keywords = tuple(keyword_defaults) if keyword_defaults else ()
+        hook.verdicts[id(code)] = (code, len(defaults) if defaults else 0, keywords, dropped)
     return dropped
 
 
