@@ -201,10 +201,11 @@ class CallbackManager(Generic[T]):
         checked = strategy.checked
         seen: set[int] = set()
         implemented: list[tuple[object, int, Implementation | None, bool]] = []
+        batch = len(items) > 1
         for index, (callback, priority, weak) in enumerate(items):
             try:
-                if checked:
-                    self._refuse_duplicate(callback, seen, len(items) > 1)
+                if checked and (batch or origins):  # (one callback: checked under the lock, below)
+                    self._refuse_duplicate(callback, seen, batch)
                     seen.add(id(callback))
                 implemented.append((callback, priority, strategy.implement(callback), weak))
             except RegistrationError as exc:
@@ -220,12 +221,14 @@ class CallbackManager(Generic[T]):
         with registry.lock:
             if registry.dead:
                 self._reap()
-            if checked:  # registered by another thread meanwhile?
+            if checked:  # (registered by another thread meanwhile?)
                 for callback, _, _, _ in entries:
-                    self._refuse_duplicate(callback, set(), len(items) > 1)
+                    self._refuse_duplicate(callback, set(), batch)
             new = [callback for callback, _, _, _ in entries]
-            if any(getattr(c, "state_dict", None) is not None for c in new):
-                check_unique_keys(self._entries_now(), new)  # only stateful ones can clash
+            for callback in new:
+                if getattr(callback, "state_dict", None) is not None:  # only these can clash
+                    check_unique_keys(self._entries_now(), new)
+                    break
             added = registry.add(entries)
             if self._states:
                 self._invalidate(added)
@@ -259,9 +262,10 @@ class CallbackManager(Generic[T]):
             self._invalidate(self._registry.reap())
 
     def _refuse_duplicate(self, callback: object, seen: set[int], batch: bool) -> None:
+        """A callback already registered, or given twice in one batch (``seen``)."""
         strategy = self._strategy
         already = self._registry.find(callback) is not None
-        if already or id(callback) in seen:
+        if already or (id(callback) in seen and batch):
             spec_name = strategy.table.spec_name if isinstance(strategy, CheckedStrategy) else ""
             raise duplicate_error(callback, spec_name, already=already or not batch)
 
