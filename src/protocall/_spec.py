@@ -97,10 +97,12 @@ class Hook:
         """Declared with a return type other than None: ``call`` would discard its results."""
         self.shape: Final[Shape] = GENERIC_SHAPE if overloaded else shape_of(self.signature)
         """How its dispatchers take and forward arguments."""
-        self.verdicts: Final[dict[int, tuple[CodeType, int, tuple[str, ...], frozenset[str]]]] = {}
-        """Per ``id`` of a function's code object: the code, the function's default counts, and
-        the keywords that accepted implementation leaves out (see ``_validate``). A verdict
-        about one code object and this hook cannot go stale."""
+        self.verdicts: Final[
+            dict[int, tuple[CodeType, tuple[Any, ...] | None, tuple[str, ...] | None, frozenset[str]]]
+        ] = {}
+        """Per ``id`` of a function's code object: the code, the function's defaults and the
+        names of its keyword defaults, and the keywords that accepted implementation leaves out
+        (see ``_validate``). A verdict about one code object and this hook cannot go stale."""
         self.is_async: Final = is_async
         self.spec_name: Final = spec_name
         """The qualified name of the spec the hook was read from, for messages."""

@@ -96,7 +96,7 @@ def implement(table: HookTable, callback: object) -> Implementation:
             targets[name], function = target
             if function is not None:
                 unbound[name] = function
-    near_misses = tuple(
+    near_misses = () if not reading.near_misses else tuple(
         (method, misspelt)
         for method, misspelt in reading.near_misses
         if misspelt not in targets and _is_method_like(_class_attribute(cls, method))
@@ -219,17 +219,19 @@ def _function_verdict(hook: Hook, function: FunctionType, cls: type) -> frozense
     code = function.__code__
     defaults = function.__defaults__
     keyword_defaults = function.__kwdefaults__
-    plain = not function.__dict__
-    # Keyed by id: the entry holds the code object, so the id cannot be reused meanwhile.
+    # Keyed by id: the entry holds the code object, so the id cannot be reused meanwhile. The
+    # defaults tuple is immutable (compared by identity); the keyword defaults are a dict, so
+    # their names are compared.
     known = hook.verdicts.get(id(code))
     if (
-        plain
-        and known is not None
+        known is not None
         and known[0] is code
-        and known[1] == (len(defaults) if defaults else 0)
-        and known[2] == (tuple(keyword_defaults) if keyword_defaults else ())
+        and known[1] is defaults
+        and (known[2] is None if keyword_defaults is None else known[2] == tuple(keyword_defaults))
+        and not function.__dict__
     ):
         return known[3]
+    plain = not function.__dict__
     mirror = hook.mirror
     if mirror is not None and mirror.mirrored_by(function):
         dropped = _NOTHING
@@ -240,8 +242,8 @@ def _function_verdict(hook: Hook, function: FunctionType, cls: type) -> frozense
     if plain:
         if len(hook.verdicts) >= _VERDICTS_LIMIT:
             hook.verdicts.clear()
-        keywords = tuple(keyword_defaults) if keyword_defaults else ()
-        hook.verdicts[id(code)] = (code, len(defaults) if defaults else 0, keywords, dropped)
+        keywords = None if keyword_defaults is None else tuple(keyword_defaults)
+        hook.verdicts[id(code)] = (code, defaults, keywords, dropped)
     return dropped
 
 
