@@ -7,7 +7,7 @@ is an :class:`UnknownHookError` listing the closest hooks.
 """
 
 import traceback
-from typing import Any, Protocol, cast
+from typing import Literal, Any, Protocol, cast
 
 import pytest
 from hooks_fixtures import Hooks, Log, OnQuery, OnStart, OnStep, Recorder, StartOnly, StepOnly
@@ -721,3 +721,17 @@ def test_with_few_implementers_sharing_one_callable_the_note_names_the_one_that_
     assert info.value.__notes__ == [
         "protocall: raised by callback SharedStatic (implementer 7 of 10) in hook Hooks.on_query"
     ]
+
+
+def test_an_exception_on_the_first_call_after_a_change_carries_no_internal_context() -> None:
+    """The call that finds its snapshot stale hands over to the current code outside any
+    ``except`` clause: the callback's exception is the only one in the traceback."""
+    policies: tuple[Literal["raise", "collect"], ...] = ("raise", "collect")
+    for errors in policies:
+        manager = CallbackManager(Hooks, [FailsAnew()], errors=errors)
+        with pytest.raises((ValueError, ExceptionGroup)) as info:
+            manager.call.on_start()
+        raised = info.value
+        if isinstance(raised, ExceptionGroup):
+            raised = raised.exceptions[0]
+        assert raised.__context__ is None, errors

@@ -3,14 +3,16 @@
 ``manager.call.on_batch`` is a plain Python function made once per manager, hook and mode
 (``call``, ``emit`` or ``first``) and never replaced, so a caller may hold it (semantics 11). It
 reads the hook's current implementers from a closure cell, ``_pc_snapshot``, which holds the
-pair ``(methods, who)``: the implementers' callables in call order, and a :class:`Who` that
+tuple ``(*methods, who)``: the implementers' callables in call order, then a :class:`Who` that
 names their callbacks for exception notes. For the hook ``def on_batch(self, *, loss)`` and two
 implementers, the code in use is::
 
     def on_batch(*, loss):
         try:
-            (_pc_m0, _pc_m1), _pc_who = _pc_snapshot
+            _pc_m0, _pc_m1, _pc_who = _pc_snapshot
         except _pc_Stale:
+            _pc_who = None
+        if _pc_who is None:
             return _pc_state.refreshed("call", None)(loss=loss)
         try:
             _pc_m0(loss=loss)
@@ -282,17 +284,20 @@ def _template(key: CodeKey) -> list[str]:
         return lines + _keyed(key)
     wait = "await " if key.is_async else ""
     if key.form == "straight":
-        names = "".join(
+        unpacked = "".join(
             f"({p}f{i}, {p}w{i}), " if i in key.weak else f"{p}m{i}, "
             for i in range(key.implementers)
         )
-        unpacked = f"[{names}]"
     else:
-        unpacked = f"{p}ms"
+        unpacked = f"*{p}ms, "
+    # The hand-over to the current code happens after the ``except`` clause, so that a
+    # callback's exception in that call does not carry the unpacking error as its context.
     lines += [
         "        try:",
-        f"            {unpacked}, {p}who = {p}snapshot",
+        f"            {unpacked}{p}who = {p}snapshot",
         f"        except {p}Stale:",
+        f"            {p}who = None",
+        f"        if {p}who is None:",
         f"            return {wait}{p}state.refreshed({key.mode!r}, None)({key.shape.arguments})",
     ]
     writer = {"straight": _straight, "loop": _loop, "recovering": _recovering}[key.form]
@@ -315,6 +320,8 @@ def _keyed(key: CodeKey) -> list[str]:
         f"            {p}plans, {p}who = {p}snapshot",
         f"            {p}d = {p}plans[{p}key]",
         f"        except {p}Stale:",
+        f"            {p}d = None",
+        f"        if {p}d is None:",
         f"            return {p}state.refreshed({key.mode!r}, {p}key)({arguments})",
         f"        return {p}d({arguments})",
         f"    return {p}dispatch",

@@ -38,6 +38,9 @@ if TYPE_CHECKING:
 
 __all__ = ["HookState", "Implementers", "Plan"]
 
+_MONITOR_NOTE: Final = "protocall: raised by the monitor"
+"""How the note on an exception a monitor raised begins (see ``_monitoring``)."""
+
 _PLANS_LIMIT: Final = 64
 """Call shapes remembered per snapshot by an unchecked hook; past that, planned per call."""
 
@@ -201,7 +204,7 @@ class HookState:
             )
         else:
             key = CodeKey(mode, GENERIC_SHAPE, False, form, count, unchecked=True)
-        cells = (types.CellType((plan.methods, who)), self._cells[1])
+        cells = (types.CellType((*plan.methods, who)), self._cells[1])
         return new_dispatcher(key, name=self.name, qualname=f"{self.label}.{mode}", cells=cells)
 
     def _publish(self, implementers: Implementers) -> None:
@@ -212,7 +215,7 @@ class HookState:
                 swap_code(function, self._key(mode))
         # The cell last: until it is set, every dispatch comes here (and waits for the lock).
         plans: dict[tuple[Any, ...], Callable[..., Any]] = {}
-        snapshot: object = (plans, who) if self.planned else (methods, who)
+        snapshot: object = (plans, who) if self.planned else (*methods, who)
         self._cells[0].cell_contents = snapshot
 
     def _inlined(self, methods: tuple[Callable[..., Any], ...]) -> tuple[object, ...]:
@@ -246,7 +249,7 @@ class HookState:
         if snapshot is None:
             self.refreshed("emit", None)
             snapshot = self._cells[0].cell_contents
-        methods, who = snapshot
+        *methods, who = snapshot
         return methods, who
 
     # -- what the generated code asks -------------------------------------------------------------
@@ -263,11 +266,14 @@ class HookState:
 
     def failed_at(self, exc: BaseException, who: Who, index: int) -> None:
         """Note on ``exc`` the callback at ``index`` (once per exception and callback)."""
+        notes: list[str] = getattr(exc, "__notes__", [])
+        if any(note.startswith(_MONITOR_NOTE) for note in notes):
+            return  # a monitor raised it, and said so
         if 0 <= index < len(who.callbacks):
             note = f"protocall: raised by callback {who.describe(index)} in hook {self.label}"
         else:
             note = f"protocall: raised while dispatching hook {self.label}"
-        if note not in getattr(exc, "__notes__", ()):
+        if note not in notes:
             exc.add_note(note)
 
     def recover(
