@@ -90,9 +90,22 @@ def _contenders() -> list[Contender]:
         direct_case(CHECKED, checked),
         direct_case(UNCHECKED, unchecked),
         direct_case(UNREGISTERED, unregistered),
-        Contender(Case(CALL, f"manager.call.on_train_batch_end({kw})", case_namespace(manager=manager), reset=checked.reset), [checked]),
         Contender(
-            Case(UNCHECKED_CALL, f"manager.call.on_train_batch_end({kw})", case_namespace(manager=unchecked_manager), reset=unchecked.reset),
+            Case(
+                CALL,
+                f"manager.call.on_train_batch_end({kw})",
+                case_namespace(manager=manager),
+                reset=checked.reset,
+            ),
+            [checked],
+        ),
+        Contender(
+            Case(
+                UNCHECKED_CALL,
+                f"manager.call.on_train_batch_end({kw})",
+                case_namespace(manager=unchecked_manager),
+                reset=unchecked.reset,
+            ),
             [unchecked],
         ),
     ]
@@ -104,7 +117,13 @@ def measure_body(settings: Settings) -> dict[str, BodyRow]:
     verify(contenders)
     series = run_rounds([c.case for c in contenders], settings)
     print(f"  callback body: {len(contenders)} cases x {settings.rounds} rounds", file=sys.stderr)
-    return {c.case.name: {"median_s": series.median(c.case.name), "vs_direct": ratio(paired(series, c.case.name, DIRECT))} for c in contenders}
+    return {
+        c.case.name: {
+            "median_s": series.median(c.case.name),
+            "vs_direct": ratio(paired(series, c.case.name, DIRECT)),
+        }
+        for c in contenders
+    }
 
 
 def _python() -> str:
@@ -124,6 +143,11 @@ def body_targets(rows: dict[str, BodyRow]) -> list[Target]:
     for name in (CHECKED, UNCHECKED):
         r = rows[name]["vs_direct"]["median"]
         what = name.removeprefix("direct: ")
-        targets.append(Target(f"callback body, {what}: <= {LIMIT}x never registered (Python {_python()})", f"{r:.2f}x", verdict(r <= LIMIT)))
+        targets.append(
+            Target(
+                f"callback body, {what}: <= {LIMIT}x never registered (Python {_python()})",
+                f"{r:.2f}x",
+                verdict(r <= LIMIT),
+            )
+        )
     return targets
-

@@ -97,7 +97,15 @@ class OnValidationEnd(Protocol):
     def on_validation_end(self) -> None: ...
 
 
-class Spec(OnTrainStart, OnTrainBatchStart, OnTrainBatchEnd, OnTrainEnd, OnValidationStart, OnValidationEnd, Protocol):
+class Spec(
+    OnTrainStart,
+    OnTrainBatchStart,
+    OnTrainBatchEnd,
+    OnTrainEnd,
+    OnValidationStart,
+    OnValidationEnd,
+    Protocol,
+):
     """The benchmark's hooks: a training loop's, as in the design brief."""
 
 
@@ -130,7 +138,10 @@ def population(n: int, implementers: int) -> list[Counting]:
     if implementers == n:
         return [Implementer() for _ in range(n)]
     step = n // implementers
-    return [Implementer() if i % step == 0 and i // step < implementers else Bystander() for i in range(n)]
+    return [
+        Implementer() if i % step == 0 and i // step < implementers else Bystander()
+        for i in range(n)
+    ]
 
 
 def half(n: int) -> int:
@@ -174,8 +185,22 @@ def hand_contenders(implementers: Sequence[Implementer], tag: str) -> list[Conte
     methods = tuple(cb.on_train_batch_end for cb in twins)
     kw = "loss=loss, output=output"
     return [
-        Contender(Case(f"hand loop{tag}", f"for m in methods:\n    m({kw})", case_namespace(methods=methods)), twins),
-        Contender(Case(f"hand listcomp{tag}", f"[m({kw}) for m in methods]", case_namespace(methods=methods)), twins),
+        Contender(
+            Case(
+                f"hand loop{tag}",
+                f"for m in methods:\n    m({kw})",
+                case_namespace(methods=methods),
+            ),
+            twins,
+        ),
+        Contender(
+            Case(
+                f"hand listcomp{tag}",
+                f"[m({kw}) for m in methods]",
+                case_namespace(methods=methods),
+            ),
+            twins,
+        ),
     ]
 
 
@@ -192,13 +217,33 @@ def protocall_contenders(callbacks: Sequence[Counting], tag: str) -> list[Conten
     unchecked_implementers = [cb for cb in own if isinstance(cb, Implementer)]
     kw = "loss=loss, output=output"
     checked_cases = [
-        Case(f"call.hook{tag}", f"manager.call.on_train_batch_end({kw})", case_namespace(manager=manager)),
-        Case(f"emit(Spec.hook){tag}", f"manager.emit(Spec.on_train_batch_end, {kw})", case_namespace(manager=manager, Spec=Spec)),
-        Case(f"emit('hook'){tag}", f"manager.emit('on_train_batch_end', {kw})", case_namespace(manager=manager)),
+        Case(
+            f"call.hook{tag}",
+            f"manager.call.on_train_batch_end({kw})",
+            case_namespace(manager=manager),
+        ),
+        Case(
+            f"emit(Spec.hook){tag}",
+            f"manager.emit(Spec.on_train_batch_end, {kw})",
+            case_namespace(manager=manager, Spec=Spec),
+        ),
+        Case(
+            f"emit('hook'){tag}",
+            f"manager.emit('on_train_batch_end', {kw})",
+            case_namespace(manager=manager),
+        ),
     ]
     unchecked_cases = [
-        Case(f"unchecked emit('hook'){tag}", f"unchecked.emit('on_train_batch_end', {kw})", case_namespace(unchecked=unchecked)),
-        Case(f"unchecked call.hook{tag}", f"unchecked.call.on_train_batch_end({kw})", case_namespace(unchecked=unchecked)),
+        Case(
+            f"unchecked emit('hook'){tag}",
+            f"unchecked.emit('on_train_batch_end', {kw})",
+            case_namespace(unchecked=unchecked),
+        ),
+        Case(
+            f"unchecked call.hook{tag}",
+            f"unchecked.call.on_train_batch_end({kw})",
+            case_namespace(unchecked=unchecked),
+        ),
     ]
     return (
         hand_contenders(implementers, tag)
@@ -214,7 +259,11 @@ def fabric_contender(callbacks: Sequence[Counting], tag: str) -> Contender:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         fabric = Fabric(callbacks=list(callbacks), accelerator="cpu", devices=1)
-    case = Case(f"Fabric.call{tag}", "fabric.call('on_train_batch_end', loss=loss, output=output)", case_namespace(fabric=fabric))
+    case = Case(
+        f"Fabric.call{tag}",
+        "fabric.call('on_train_batch_end', loss=loss, output=output)",
+        case_namespace(fabric=fabric),
+    )
     return Contender(case, [cb for cb in callbacks if isinstance(cb, Implementer)])
 
 
@@ -251,7 +300,11 @@ def pluggy_contender(n: int, implementers: int, tag: str) -> Contender:
     pm.add_hookspecs(PluggySpec)
     for plugin in plugins:
         pm.register(plugin)
-    case = Case(f"pluggy{tag}", "pm.hook.on_train_batch_end(loss=loss, output=output)", case_namespace(pm=pm))
+    case = Case(
+        f"pluggy{tag}",
+        "pm.hook.on_train_batch_end(loss=loss, output=output)",
+        case_namespace(pm=pm),
+    )
     return Contender(case, [p for p in plugins if isinstance(p, PluggyImplementer)])
 
 
@@ -272,8 +325,18 @@ def psygnal_contenders(implementers: int, tag: str) -> list[Contender]:
     for slot in slots:
         signal.connect(slot.on_train_batch_end)
     return [
-        Contender(Case(f"psygnal emit{tag}", "signal.emit(loss, output)", case_namespace(signal=signal)), slots),
-        Contender(Case(f"psygnal emit_fast{tag}", "signal.emit_fast(loss, output)", case_namespace(signal=signal)), slots),
+        Contender(
+            Case(f"psygnal emit{tag}", "signal.emit(loss, output)", case_namespace(signal=signal)),
+            slots,
+        ),
+        Contender(
+            Case(
+                f"psygnal emit_fast{tag}",
+                "signal.emit_fast(loss, output)",
+                case_namespace(signal=signal),
+            ),
+            slots,
+        ),
     ]
 
 
@@ -289,12 +352,24 @@ def blinker_contender(implementers: int, tag: str) -> Contender:
     signal = blinker.Signal()
     for receiver in receivers:
         signal.connect(receiver.on_train_batch_end)
-    case = Case(f"blinker send{tag}", "signal.send(sender, loss=loss, output=output)", case_namespace(signal=signal, sender=object()))
+    case = Case(
+        f"blinker send{tag}",
+        "signal.send(sender, loss=loss, output=output)",
+        case_namespace(signal=signal, sender=object()),
+    )
     return Contender(case, receivers)
 
 
-def _population_of(n: int, implementers: int, implementer: Callable[[], Counting], bystander: Callable[[], Counting]) -> list[Counting]:
-    return [implementer() if isinstance(cb, Implementer) else bystander() for cb in population(n, implementers)]
+def _population_of(
+    n: int,
+    implementers: int,
+    implementer: Callable[[], Counting],
+    bystander: Callable[[], Counting],
+) -> list[Counting]:
+    return [
+        implementer() if isinstance(cb, Implementer) else bystander()
+        for cb in population(n, implementers)
+    ]
 
 
 def dispatch_contenders(n: int, peers: Sequence[str]) -> list[Contender]:
@@ -338,13 +413,13 @@ def problem(contender: Contender) -> str | None:
         after = [c.count for c in watched]
     except Exception as exc:  # noqa: BLE001 - reported, e.g. an unsupported call on older code
         return f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"[:160]
-    calls = [b - a for a, b in zip(before, after)]
+    calls = [b - a for a, b in zip(before, after, strict=True)]
     expected = [1] * len(contender.counters) + [0] * len(contender.untouched)
     if not contender.counters:
         return "nothing to check: no implementers"
     if calls != expected:
-        missed = sum(1 for c, e in zip(calls, expected) if e == 1 and c != 1)
-        stray = sum(1 for c, e in zip(calls, expected) if e == 0 and c != 0)
+        missed = sum(1 for c, e in zip(calls, expected, strict=True) if e == 1 and c != 1)
+        stray = sum(1 for c, e in zip(calls, expected, strict=True) if e == 0 and c != 0)
         return f"wrong callbacks: {missed} not called once, {stray} unregistered called"
     return None
 

@@ -52,11 +52,16 @@ def _straight_call(methods: Sequence[Callable[..., Any]]) -> Callable[..., None]
     return function
 
 
-def _unpacking_emit(table: dict[object, Sequence[Callable[..., Any]]], n: int) -> Callable[..., list[Any]]:
+def _unpacking_emit(
+    table: dict[object, Sequence[Callable[..., Any]]], n: int
+) -> Callable[..., list[Any]]:
     """``def emit(hook, /, *args, **kwargs)``: look the hook's methods up, call each with them."""
     calls = ", ".join(f"_ms[{i}](*args, **kwargs)" for i in range(n))
     scope: dict[str, Any] = {"_table": table}
-    exec(f"def emit(hook, /, *args, **kwargs):\n    _ms = _table[hook]\n    return [{calls}]\n", scope)  # noqa: S102
+    exec(  # noqa: S102
+        f"def emit(hook, /, *args, **kwargs):\n    _ms = _table[hook]\n    return [{calls}]\n",
+        scope,
+    )
     function: Callable[..., list[Any]] = scope["emit"]
     return function
 
@@ -76,7 +81,9 @@ def floor_contenders(n: int, peers: Sequence[str]) -> list[Contender]:
     callbacks = population(n, k)
     tag = f" /{n}"
     keep = ("hand loop", "emit(Spec.hook)", "unchecked call.hook")
-    ours = [c for c in protocall_contenders(callbacks, tag) if c.case.name.removesuffix(tag) in keep]
+    ours = [
+        c for c in protocall_contenders(callbacks, tag) if c.case.name.removesuffix(tag) in keep
+    ]
     twins = fresh([cb for cb in callbacks if isinstance(cb, Implementer)])
     methods = [cb.on_train_batch_end for cb in twins]
     hook = Spec.on_train_batch_end
@@ -93,7 +100,10 @@ def floor_contenders(n: int, peers: Sequence[str]) -> list[Contender]:
     kw = "loss=loss, output=output"
     namespace = case_namespace(floor=floor, Spec=Spec)
     floors = [
-        (f"emit floor: unpack per call{tag}", f"floor.emit_unpacking(Spec.on_train_batch_end, {kw})"),
+        (
+            f"emit floor: unpack per call{tag}",
+            f"floor.emit_unpacking(Spec.on_train_batch_end, {kw})",
+        ),
         (f"emit floor: repack once{tag}", f"floor.emit_repacking(Spec.on_train_batch_end, {kw})"),
         (f"unchecked call floor{tag}", f"floor.call.on_train_batch_end({kw})"),
     ]

@@ -24,7 +24,18 @@ from dataclasses import dataclass, field
 from itertools import repeat
 from typing import Any, Final
 
-__all__ = ["Case", "OneShot", "Series", "Settings", "Timed", "compile_case", "paired", "run_oneshots", "run_rounds", "summary"]
+__all__ = [
+    "Case",
+    "OneShot",
+    "Series",
+    "Settings",
+    "Timed",
+    "compile_case",
+    "paired",
+    "run_oneshots",
+    "run_rounds",
+    "summary",
+]
 
 EMPTY: Final = "(empty loop)"
 """The name of the loop-overhead case that :func:`run_rounds` adds and subtracts."""
@@ -104,7 +115,9 @@ def _timed_block(timed: Timed, n: int, reset: Callable[[], object] | None = None
             gc.enable()
 
 
-def _calibrate(timed: Timed, block_seconds: float, reset: Callable[[], object] | None = None) -> int:
+def _calibrate(
+    timed: Timed, block_seconds: float, reset: Callable[[], object] | None = None
+) -> int:
     """The loop count that makes one block last about ``block_seconds``."""
     n = 1
     while True:
@@ -137,7 +150,10 @@ def run_rounds(cases: Sequence[Case], settings: Settings, *, subtract_loop: bool
         raise ValueError("case names must be distinct")
     resets = {case.name: case.reset for case in all_cases}
     _settle()
-    loops = {name: _calibrate(timed, settings.block_seconds, resets[name]) for name, timed in timers.items()}
+    loops = {
+        name: _calibrate(timed, settings.block_seconds, resets[name])
+        for name, timed in timers.items()
+    }
     rng = random.Random(settings.seed)
     raw: dict[str, list[float]] = {name: [] for name in timers}
     order = list(timers)
@@ -148,12 +164,17 @@ def run_rounds(cases: Sequence[Case], settings: Settings, *, subtract_loop: bool
     if not subtract_loop:
         return Series(raw)
     empty = raw.pop(EMPTY)
-    return Series({name: [max(t - e, 1e-12) for t, e in zip(ts, empty)] for name, ts in raw.items()})
+    return Series(
+        {
+            name: [max(t - e, 1e-12) for t, e in zip(ts, empty, strict=True)]
+            for name, ts in raw.items()
+        }
+    )
 
 
 def paired(series: Series, name: str, baseline: str) -> list[float]:
     """Per-round ratios of ``name`` to ``baseline`` (both measured in the same round)."""
-    return [t / b for t, b in zip(series.times[name], series.times[baseline])]
+    return [t / b for t, b in zip(series.times[name], series.times[baseline], strict=True)]
 
 
 def summary(values: Iterable[float]) -> tuple[float, float, float]:
@@ -178,7 +199,9 @@ class OneShot:
     """Divide the time by this (e.g. the number of callbacks registered)."""
 
 
-def run_oneshots(cases: Sequence[OneShot], rounds: int, seed: int = 20260, *, budget_seconds: float | None = None) -> Series:
+def run_oneshots(
+    cases: Sequence[OneShot], rounds: int, seed: int = 20260, *, budget_seconds: float | None = None
+) -> Series:
     """Time each operation once per round, in a new random order each round, GC off.
 
     With ``budget_seconds``, no round starts once the rounds so far have taken that long (the
@@ -190,7 +213,11 @@ def run_oneshots(cases: Sequence[OneShot], rounds: int, seed: int = 20260, *, bu
     order = list(cases)
     started = time.perf_counter()
     for _ in range(rounds):
-        if budget_seconds is not None and times[order[0].name] and time.perf_counter() - started > budget_seconds:
+        if (
+            budget_seconds is not None
+            and times[order[0].name]
+            and time.perf_counter() - started > budget_seconds
+        ):
             break
         rng.shuffle(order)
         for case in order:

@@ -26,7 +26,16 @@ import sys
 from collections.abc import Mapping, Sequence
 from typing import Final, TypedDict
 
-from _contenders import Contender, Implementer, Spec, case_namespace, half, hand_contenders, population, usable
+from _contenders import (
+    Contender,
+    Implementer,
+    Spec,
+    case_namespace,
+    half,
+    hand_contenders,
+    population,
+    usable,
+)
 from _harness import Case, Settings, paired, run_rounds
 from _report import Ratio, Target, ns, ratio, show_ratio, table, verdict
 
@@ -43,7 +52,10 @@ LOOKED_UP_CHANGED: Final = "manager.call.on_x(...), after a change"
 HELD_CHANGED: Final = "on_x(...), held across a change"
 BASELINE: Final = {HELD: LOOKED_UP, HELD_CHANGED: LOOKED_UP_CHANGED}
 """Each held form, and the looked-up form on the same manager it is compared with."""
-TITLES: Final = {HELD: "held on_x(...)", HELD_CHANGED: "held on_x(...) across a register+unregister"}
+TITLES: Final = {
+    HELD: "held on_x(...)",
+    HELD_CHANGED: "held on_x(...) across a register+unregister",
+}
 
 
 class HeldRow(TypedDict, total=False):
@@ -69,15 +81,35 @@ def _contenders(n: int) -> list[Contender]:
     removed = next(cb for cb in others if isinstance(cb, Implementer))
     extra = changed.register(Implementer())
     changed.unregister(removed)
-    current = [cb for cb in others if isinstance(cb, Implementer) and cb is not removed] + [extra]
+    current = [*(cb for cb in others if isinstance(cb, Implementer) and cb is not removed), extra]
 
     tag = f" /{n}"
     hand = [c for c in hand_contenders(implementers, tag) if c.case.name == HAND + tag]
-    return hand + [
-        Contender(Case(LOOKED_UP + tag, f"manager.call.on_train_batch_end({kw})", case_namespace(manager=manager)), implementers),
+    return [
+        *hand,
+        Contender(
+            Case(
+                LOOKED_UP + tag,
+                f"manager.call.on_train_batch_end({kw})",
+                case_namespace(manager=manager),
+            ),
+            implementers,
+        ),
         Contender(Case(HELD + tag, f"on_x({kw})", case_namespace(on_x=held)), implementers),
-        Contender(Case(LOOKED_UP_CHANGED + tag, f"manager.call.on_train_batch_end({kw})", case_namespace(manager=changed)), current, [removed]),
-        Contender(Case(HELD_CHANGED + tag, f"on_x({kw})", case_namespace(on_x=held_before)), current, [removed]),
+        Contender(
+            Case(
+                LOOKED_UP_CHANGED + tag,
+                f"manager.call.on_train_batch_end({kw})",
+                case_namespace(manager=changed),
+            ),
+            current,
+            [removed],
+        ),
+        Contender(
+            Case(HELD_CHANGED + tag, f"on_x({kw})", case_namespace(on_x=held_before)),
+            current,
+            [removed],
+        ),
     ]
 
 
@@ -95,18 +127,27 @@ def measure_held(settings: Settings) -> dict[int, dict[str, HeldRow]]:
             if name + tag in problems:
                 rows[name] = {"problem": problems[name + tag]}
                 continue
-            row: HeldRow = {"median_s": series.median(name + tag), "vs_hand": ratio(paired(series, name + tag, HAND + tag))}
+            row: HeldRow = {
+                "median_s": series.median(name + tag),
+                "vs_hand": ratio(paired(series, name + tag, HAND + tag)),
+            }
             baseline = BASELINE.get(name)
             if baseline is not None and baseline + tag not in problems:
                 row["vs_looked_up"] = ratio(paired(series, name + tag, baseline + tag))
             rows[name] = row
         results[n] = rows
-        print(f"  held callers N={n}: {len(contenders)} cases x {settings.rounds} rounds", file=sys.stderr)
+        print(
+            f"  held callers N={n}: {len(contenders)} cases x {settings.rounds} rounds",
+            file=sys.stderr,
+        )
     return results
 
 
 def print_held(results: Mapping[int, Mapping[str, HeldRow]]) -> None:
-    header = ["form", *(f"N={n}: {what}" for n in results for what in ("time", "vs hand loop", "vs looked up"))]
+    header = [
+        "form",
+        *(f"N={n}: {what}" for n in results for what in ("time", "vs hand loop", "vs looked up")),
+    ]
     names = list(next(iter(results.values())))
     rows: list[Sequence[str]] = []
     notes: list[str] = []
@@ -136,7 +177,9 @@ def held_targets(results: Mapping[int, Mapping[str, HeldRow]]) -> list[Target]:
             if "problem" in row:
                 targets.append(Target(title, f"not live: {row['problem']}"[:70], "MISS"))
             elif "vs_looked_up" not in row:
-                targets.append(Target(title, f"no baseline: {rows[baseline].get('problem', '?')}"[:70], "MISS"))
+                targets.append(
+                    Target(title, f"no baseline: {rows[baseline].get('problem', '?')}"[:70], "MISS")
+                )
             else:
                 r = row["vs_looked_up"]["median"]
                 targets.append(Target(title, f"{r:.2f}x", verdict(r <= LIMIT)))

@@ -15,10 +15,10 @@ source on every import while the peers load their installed ``.pyc`` files.
 
 from __future__ import annotations
 
+import os
 import random
 import re
 import statistics
-import os
 import subprocess
 import sys
 import tempfile
@@ -52,7 +52,10 @@ def _importtime_us(module: str, env: Mapping[str, str]) -> int:
     """The cumulative ``-X importtime`` microseconds of ``module``'s top-level import."""
     done = subprocess.run(
         [sys.executable, "-X", "importtime", "-c", f"import {module}"],
-        capture_output=True, text=True, check=True, env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+        env=env,
     )
     for line in done.stderr.splitlines():
         match = _LINE.match(line)
@@ -85,5 +88,6 @@ def import_rows(modules: Sequence[str], rounds: int, seed: int = 20260) -> list[
                 empty = _wall_s("pass", env)
                 wall[module].append((_wall_s(f"import {module}", env) - empty) * 1000)
     return [
-        ImportRow(m, statistics.median(cumulative[m]), statistics.median(wall[m]), rounds) for m in modules
+        ImportRow(m, statistics.median(cumulative[m]), statistics.median(wall[m]), rounds)
+        for m in modules
     ]

@@ -17,8 +17,8 @@ from __future__ import annotations
 
 import tracemalloc
 from collections.abc import Callable, Sequence
-from functools import partial
 from dataclasses import dataclass
+from functools import partial
 from typing import Any, Final
 
 from _contenders import Implementer, Spec
@@ -145,9 +145,13 @@ def registration_cases(peers: Sequence[str]) -> list[OneShot]:
         OneShot(f"first call after a change ({COUNT} implementers)", _first_dispatch),
     ]
     if "psygnal" in peers:
-        cases.append(OneShot(f"psygnal: connect {COUNT} slots (distinct classes)", _psygnal_connect))
+        cases.append(
+            OneShot(f"psygnal: connect {COUNT} slots (distinct classes)", _psygnal_connect)
+        )
     if "pluggy" in peers:
-        cases.append(OneShot(f"pluggy: register {COUNT} plugins (distinct classes)", _pluggy_register()))
+        cases.append(
+            OneShot(f"pluggy: register {COUNT} plugins (distinct classes)", _pluggy_register())
+        )
     return cases
 
 
@@ -170,9 +174,12 @@ def wide_spec(hooks: int) -> tuple[type, type, type]:
     few = range(0, hooks, hooks // WIDE_IMPLEMENTED)[:WIDE_IMPLEMENTED]
     source = (
         "from typing import Protocol\n\n"
-        f"class WideSpec{hooks}(Protocol):\n" + "".join(method(i, "...") for i in range(hooks)) + "\n"
+        f"class WideSpec{hooks}(Protocol):\n"
+        + "".join(method(i, "...") for i in range(hooks))
+        + "\n"
         f"class Few{hooks}:\n    def __init__(self):\n        self.count = 0\n\n"
-        + "".join(method(i, "self.count += 1") for i in few) + "\n"
+        + "".join(method(i, "self.count += 1") for i in few)
+        + "\n"
         f"class All{hooks}:\n    def __init__(self):\n        self.count = 0\n\n"
         + "".join(method(i, "self.count += 1") for i in range(hooks))
     )
@@ -181,7 +188,9 @@ def wide_spec(hooks: int) -> tuple[type, type, type]:
     return namespace[f"WideSpec{hooks}"], namespace[f"Few{hooks}"], namespace[f"All{hooks}"]
 
 
-def _known_instances(spec: Callable[..., object], cls: type, *, construct: bool) -> Callable[[], Callable[[], object]]:
+def _known_instances(
+    spec: Callable[..., object], cls: type, *, construct: bool
+) -> Callable[[], Callable[[], object]]:
     """Prepares the registration of ``COUNT`` new instances of ``cls``: one ``register()`` call
     each, or (``construct``) the constructor's list."""
 
@@ -214,7 +223,9 @@ def wide_registration_cases() -> list[OneShot]:
             CallbackManager(spec, [cls()])  # validates the class: it is known from then on
             for how, construct in (("register()", False), ("CallbackManager(Spec, list)", True)):
                 name = known_class_name(hooks, implemented, how)
-                cases.append(OneShot(name, _known_instances(spec, cls, construct=construct), per=COUNT))
+                cases.append(
+                    OneShot(name, _known_instances(spec, cls, construct=construct), per=COUNT)
+                )
     return cases
 
 
@@ -228,7 +239,9 @@ def unregister_name(kind: str, size: int) -> str:
 def _unregister_newest_first(spec: Callable[..., object] | None, size: int) -> Callable[[], object]:
     callbacks = [Implementer() for _ in range(size)]
     manager: CallbackManager[Any] = CallbackManager(spec, callbacks)
-    manager.call.on_train_batch_end(loss=0.0, output=None)  # dispatchers built, as in a running loop
+    manager.call.on_train_batch_end(
+        loss=0.0, output=None
+    )  # dispatchers built, as in a running loop
 
     def operation() -> object:
         for callback in reversed(callbacks):
@@ -283,7 +296,12 @@ def _pluggy_register() -> Callable[[], Callable[[], object]]:
     def prepare() -> Callable[[], object]:
         plugins = []
         for cls in fresh_classes(COUNT):
-            for name in ("on_train_start", "on_train_batch_start", "on_train_batch_end", "on_train_end"):
+            for name in (
+                "on_train_start",
+                "on_train_batch_start",
+                "on_train_batch_end",
+                "on_train_end",
+            ):
                 hookimpl(vars(cls)[name])
             plugins.append(cls())
         pm = pluggy.PluginManager("bench")
@@ -348,7 +366,10 @@ def memory_rows(peers: Sequence[str], count: int = 1024) -> list[MemoryRow]:
     if "psygnal" in peers:
         from psygnal import SignalInstance
 
-        slots = [instance.on_train_batch_end for instance in _instances(fresh_classes(1, "Slot") * count)]  # type: ignore[attr-defined]
+        slots = [
+            instance.on_train_batch_end  # type: ignore[attr-defined]
+            for instance in _instances(fresh_classes(1, "Slot") * count)
+        ]
 
         def connect() -> object:
             signal = SignalInstance((float, object))

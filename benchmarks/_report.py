@@ -46,14 +46,23 @@ def show_ratio(r: Ratio) -> str:
     return f"{r['median']:6.2f}x [{r['q1']:.2f}-{r['q3']:.2f}]"
 
 
-def table(title: str, header: Sequence[str], rows: Sequence[Sequence[str]], *, left: int = 1) -> None:
+def table(
+    title: str, header: Sequence[str], rows: Sequence[Sequence[str]], *, left: int = 1
+) -> None:
     """Print a plain-text table; the first ``left`` columns are left-aligned, the rest right."""
-    widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(header)]
+    widths = [
+        max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(header)
+    ]
     print(f"\n## {title}\n")
-    print("  ".join(h.ljust(w) for h, w in zip(header, widths)))
+    print("  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)))
     print("  ".join("-" * w for w in widths))
     for row in rows:
-        print("  ".join(c.ljust(w) if i < left else c.rjust(w) for i, (c, w) in enumerate(zip(row, widths))))
+        print(
+            "  ".join(
+                c.ljust(w) if i < left else c.rjust(w)
+                for i, (c, w) in enumerate(zip(row, widths, strict=False))
+            )
+        )
 
 
 def verdict(ok: bool) -> str:

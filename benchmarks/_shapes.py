@@ -64,7 +64,10 @@ SIGNATURES: Final = {
     # signature label: (hook, arguments as the caller passes them)
     "keyword-only": ("on_train_batch_end", "loss=loss, output=output"),
     "positional-or-keyword, called positionally": ("on_validation_batch_end", "loss, output"),
-    "positional-or-keyword, called by keyword": ("on_validation_batch_end", "loss=loss, output=output"),
+    "positional-or-keyword, called by keyword": (
+        "on_validation_batch_end",
+        "loss=loss, output=output",
+    ),
 }
 
 
@@ -77,15 +80,35 @@ class ShapeRow(TypedDict):
 def _contenders(n: int) -> list[Contender]:
     k = half(n)
     step = n // k
-    callbacks: list[Counting] = [BothShapes() if i % step == 0 and i // step < k else StartOnly() for i in range(n)]
+    callbacks: list[Counting] = [
+        BothShapes() if i % step == 0 and i // step < k else StartOnly() for i in range(n)
+    ]
     implementers = [cb for cb in callbacks if isinstance(cb, BothShapes)]
     twins = fresh(implementers)
     manager: CallbackManager[ShapesSpec] = CallbackManager(ShapesSpec, callbacks)
     contenders: list[Contender] = []
     for label, (hook, arguments) in SIGNATURES.items():
         methods = tuple(getattr(twin, hook) for twin in twins)
-        contenders.append(Contender(Case(f"hand: {label} /{n}", f"for m in methods:\n    m({arguments})", case_namespace(methods=methods)), twins))
-        contenders.append(Contender(Case(f"call: {label} /{n}", f"manager.call.{hook}({arguments})", case_namespace(manager=manager)), implementers))
+        contenders.append(
+            Contender(
+                Case(
+                    f"hand: {label} /{n}",
+                    f"for m in methods:\n    m({arguments})",
+                    case_namespace(methods=methods),
+                ),
+                twins,
+            )
+        )
+        contenders.append(
+            Contender(
+                Case(
+                    f"call: {label} /{n}",
+                    f"manager.call.{hook}({arguments})",
+                    case_namespace(manager=manager),
+                ),
+                implementers,
+            )
+        )
     return contenders
 
 
@@ -98,8 +121,15 @@ def measure_shapes(settings: Settings) -> dict[str, dict[int, ShapeRow]]:
         series = run_rounds([c.case for c in contenders], settings)
         for label in SIGNATURES:
             call, hand = f"call: {label} /{n}", f"hand: {label} /{n}"
-            results[label][n] = {"hand_s": series.median(hand), "call_s": series.median(call), "vs_hand": ratio(paired(series, call, hand))}
-        print(f"  signatures N={n}: {len(contenders)} cases x {settings.rounds} rounds", file=sys.stderr)
+            results[label][n] = {
+                "hand_s": series.median(hand),
+                "call_s": series.median(call),
+                "vs_hand": ratio(paired(series, call, hand)),
+            }
+        print(
+            f"  signatures N={n}: {len(contenders)} cases x {settings.rounds} rounds",
+            file=sys.stderr,
+        )
     return results
 
 
@@ -110,8 +140,13 @@ def print_shapes(results: Mapping[str, Mapping[int, ShapeRow]]) -> None:
         times.append([f"hand loop, {label}", *(ns(rows[n]["hand_s"]) for n in SHAPE_SIZES)])
         times.append([f"call.hook, {label}", *(ns(rows[n]["call_s"]) for n in SHAPE_SIZES)])
     table("Signatures: median time per call (half of N implement the hook)", header, times)
-    ratios = [[label, *(show_ratio(rows[n]["vs_hand"]) for n in SHAPE_SIZES)] for label, rows in results.items()]
-    table("Signatures: call.hook, paired ratio to the hand loop calling the same way", header, ratios)
+    ratios = [
+        [label, *(show_ratio(rows[n]["vs_hand"]) for n in SHAPE_SIZES)]
+        for label, rows in results.items()
+    ]
+    table(
+        "Signatures: call.hook, paired ratio to the hand loop calling the same way", header, ratios
+    )
 
 
 def shape_targets(results: Mapping[str, Mapping[int, ShapeRow]]) -> list[Target]:
@@ -119,5 +154,11 @@ def shape_targets(results: Mapping[str, Mapping[int, ShapeRow]]) -> list[Target]
     for label, rows in results.items():
         for n, limit in LIMITS.items():
             r = rows[n]["vs_hand"]["median"]
-            targets.append(Target(f"call.hook ({label}) <= {limit}x hand loop at N={n}", f"{r:.2f}x", verdict(r <= limit)))
+            targets.append(
+                Target(
+                    f"call.hook ({label}) <= {limit}x hand loop at N={n}",
+                    f"{r:.2f}x",
+                    verdict(r <= limit),
+                )
+            )
     return targets

@@ -30,7 +30,17 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, Final, TypedDict
 
-from _contenders import Bystander, Contender, Counting, Implementer, case_namespace, fresh, half, hand_contenders, usable
+from _contenders import (
+    Bystander,
+    Contender,
+    Counting,
+    Implementer,
+    case_namespace,
+    fresh,
+    half,
+    hand_contenders,
+    usable,
+)
 from _harness import Case, Settings, paired, run_rounds
 from _report import Ratio, Target, ratio, show_ratio, table, verdict
 
@@ -115,18 +125,29 @@ def _contenders(n: int) -> list[Contender]:
         implementers = [cb for cb in callbacks if not isinstance(cb, Bystander)]
         unchecked = CallbackManager(None, callbacks)
         for style, stmt in STYLES.items():
-            contenders.append(Contender(Case(f"{style}: {kind}{tag}", stmt, case_namespace(unchecked=unchecked)), implementers))
+            contenders.append(
+                Contender(
+                    Case(f"{style}: {kind}{tag}", stmt, case_namespace(unchecked=unchecked)),
+                    implementers,
+                )
+            )
         if exact is not None:
             twins = fresh(implementers)
             methods = tuple(twin.on_train_batch_end for twin in twins)  # type: ignore[attr-defined]
-            case = Case(f"exact hand loop: {kind}{tag}", f"for m in methods:\n    m({exact})", case_namespace(methods=methods))
+            case = Case(
+                f"exact hand loop: {kind}{tag}",
+                f"for m in methods:\n    m({exact})",
+                case_namespace(methods=methods),
+            )
             contenders.append(Contender(case, twins))
     return contenders
 
 
 def measure_unchecked(settings: Settings) -> dict[str, dict[str, dict[int, KindRow]]]:
     """Per style, per kind, per N: time and paired ratios (or why the kind could not run)."""
-    results: dict[str, dict[str, dict[int, KindRow]]] = {style: {kind: {} for kind in KINDS} for style in STYLES}
+    results: dict[str, dict[str, dict[int, KindRow]]] = {
+        style: {kind: {} for kind in KINDS} for style in STYLES
+    }
     for n in UNCHECKED_SIZES:
         tag = f" /{n}"
         contenders, problems = usable(_contenders(n))
@@ -139,16 +160,24 @@ def measure_unchecked(settings: Settings) -> dict[str, dict[str, dict[int, KindR
                 if name in problems:
                     results[style][kind][n] = {"problem": problems[name]}
                     continue
-                row: KindRow = {"median_s": series.median(name), "vs_hand": ratio(paired(series, name, HAND + tag))}
+                row: KindRow = {
+                    "median_s": series.median(name),
+                    "vs_hand": ratio(paired(series, name, HAND + tag)),
+                }
                 exact = f"exact hand loop: {kind}{tag}"
                 if exact in series.times:
                     row["vs_exact_hand"] = ratio(paired(series, name, exact))
                 results[style][kind][n] = row
-        print(f"  unchecked keyword filtering N={n}: {len(contenders)} cases x {settings.rounds} rounds", file=sys.stderr)
+        print(
+            f"  unchecked keyword filtering N={n}: {len(contenders)} cases x {settings.rounds} rounds",
+            file=sys.stderr,
+        )
     return results
 
 
-def print_unchecked(results: Mapping[str, Mapping[str, Mapping[int, KindRow]]], baseline: Mapping[str, Any] | None) -> None:
+def print_unchecked(
+    results: Mapping[str, Mapping[str, Mapping[int, KindRow]]], baseline: Mapping[str, Any] | None
+) -> None:
     header = ["style", *(f"N={n}" for n in UNCHECKED_SIZES)]
 
     def cell(row: KindRow, key: str) -> str:
@@ -166,17 +195,31 @@ def print_unchecked(results: Mapping[str, Mapping[str, Mapping[int, KindRow]]], 
             for n in UNCHECKED_SIZES:
                 if "problem" in by_n[n]:
                     failed.setdefault(by_n[n]["problem"], []).append(str(n))
-            notes += [f"{label}: not timed at N={', '.join(sizes)}: {problem}" for problem, sizes in failed.items()]
-    table("Unchecked, keyword filtering: paired ratio to the hand loop (all keywords to *, loss, output)", header, rows)
+            notes += [
+                f"{label}: not timed at N={', '.join(sizes)}: {problem}"
+                for problem, sizes in failed.items()
+            ]
+    table(
+        "Unchecked, keyword filtering: paired ratio to the hand loop (all keywords to *, loss, output)",
+        header,
+        rows,
+    )
     for note in notes:
         print(f"Note: {note}")
     rows = [
-        [f"{style}, callbacks that {kind}", *(cell(by_n[n], "vs_exact_hand") for n in UNCHECKED_SIZES)]
+        [
+            f"{style}, callbacks that {kind}",
+            *(cell(by_n[n], "vs_exact_hand") for n in UNCHECKED_SIZES),
+        ]
         for style, kinds in results.items()
         for kind, by_n in kinds.items()
         if any("vs_exact_hand" in by_n[n] for n in UNCHECKED_SIZES)
     ]
-    table("Unchecked, keyword filtering: paired ratio to a hand loop passing exactly the keywords named", header, rows)
+    table(
+        "Unchecked, keyword filtering: paired ratio to a hand loop passing exactly the keywords named",
+        header,
+        rows,
+    )
     if baseline is None:
         print(f"\nNo unchecked baseline recorded for Python {_version()} in {BASELINE_FILE.name}.")
         return
@@ -206,7 +249,9 @@ def load_baseline() -> dict[str, Any] | None:
     return entry
 
 
-def save_baseline(results: Mapping[str, Mapping[str, Mapping[int, KindRow]]], *, commit: str, mode: str) -> None:
+def save_baseline(
+    results: Mapping[str, Mapping[str, Mapping[int, KindRow]]], *, commit: str, mode: str
+) -> None:
     """Record this run's ratios (of the kinds that ran) as this Python version's baseline."""
     try:
         document: dict[str, Any] = json.loads(BASELINE_FILE.read_text())
@@ -218,14 +263,25 @@ def save_baseline(results: Mapping[str, Mapping[str, Mapping[int, KindRow]]], *,
         "the target is each kind within 1.2x of these (see _unchecked.py)."
     )
     ratios = {
-        style: {kind: {str(n): round(row["vs_hand"]["median"], 4) for n, row in by_n.items()} for kind, by_n in kinds.items() if all("vs_hand" in row for row in by_n.values())}
+        style: {
+            kind: {str(n): round(row["vs_hand"]["median"], 4) for n, row in by_n.items()}
+            for kind, by_n in kinds.items()
+            if all("vs_hand" in row for row in by_n.values())
+        }
         for style, kinds in results.items()
     }
-    document.setdefault("python", {})[_version()] = {"commit": commit, "python": sys.version.split()[0], "mode": mode, "ratios": ratios}
+    document.setdefault("python", {})[_version()] = {
+        "commit": commit,
+        "python": sys.version.split()[0],
+        "mode": mode,
+        "ratios": ratios,
+    }
     BASELINE_FILE.write_text(json.dumps(document, indent=2, sort_keys=True) + "\n")
 
 
-def unchecked_targets(results: Mapping[str, Mapping[str, Mapping[int, KindRow]]], baseline: Mapping[str, Any] | None) -> list[Target]:
+def unchecked_targets(
+    results: Mapping[str, Mapping[str, Mapping[int, KindRow]]], baseline: Mapping[str, Any] | None
+) -> list[Target]:
     targets: list[Target] = []
     for style, kinds in results.items():
         for kind, by_n in kinds.items():

@@ -24,7 +24,9 @@ because the machine is shared and noisy.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib.metadata
+import itertools
 import json
 import os
 import platform
@@ -38,16 +40,16 @@ from typing import Any, Final
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _body import body_targets, measure_body, print_body  # noqa: E402
-from _contenders import PEERS, dispatch_contenders, missing_peers, scaling_contenders, verify  # noqa: E402
-from _floor import FLOOR_SIZES, floor_contenders  # noqa: E402
-from _harness import Series, Settings, paired, run_oneshots, run_rounds  # noqa: E402
-from _held import held_targets, measure_held, print_held  # noqa: E402
-from _imports import ImportRow, import_rows  # noqa: E402
-from _registration import (  # noqa: E402
+from _body import body_targets, measure_body, print_body
+from _contenders import PEERS, dispatch_contenders, missing_peers, scaling_contenders, verify
+from _floor import FLOOR_SIZES, floor_contenders
+from _harness import Series, Settings, paired, run_oneshots, run_rounds
+from _held import held_targets, measure_held, print_held
+from _imports import ImportRow, import_rows
+from _registration import (
     UNREGISTER_SIZES,
-    WIDE_SPECS,
     WIDE_IMPLEMENTED,
+    WIDE_SPECS,
     MemoryRow,
     known_class_name,
     memory_rows,
@@ -56,16 +58,40 @@ from _registration import (  # noqa: E402
     unregister_name,
     wide_registration_cases,
 )
-from _report import Target, ns, ratio, show_ratio, table, verdict  # noqa: E402
-from _shapes import measure_shapes, print_shapes, shape_targets  # noqa: E402
-from _unchecked import load_baseline, measure_unchecked, print_unchecked, save_baseline, unchecked_targets  # noqa: E402
+from _report import Target, ns, ratio, show_ratio, table, verdict
+from _shapes import measure_shapes, print_shapes, shape_targets
+from _unchecked import (
+    load_baseline,
+    measure_unchecked,
+    print_unchecked,
+    save_baseline,
+    unchecked_targets,
+)
 
 SIZES: Final = (1, 4, 16, 64)
 SCALING: Final = (1, 64, 1024)
 HAND: Final = "hand loop"
 LISTCOMP: Final = "hand listcomp"
-PROTOCALL_STYLES: Final = ("call.hook", "emit(Spec.hook)", "emit('hook')", "unchecked emit('hook')", "unchecked call.hook")
-SECTIONS: Final = ("dispatch", "signatures", "held", "body", "unchecked", "floor", "scaling", "registration", "unregister", "imports", "memory")
+PROTOCALL_STYLES: Final = (
+    "call.hook",
+    "emit(Spec.hook)",
+    "emit('hook')",
+    "unchecked emit('hook')",
+    "unchecked call.hook",
+)
+SECTIONS: Final = (
+    "dispatch",
+    "signatures",
+    "held",
+    "body",
+    "unchecked",
+    "floor",
+    "scaling",
+    "registration",
+    "unregister",
+    "imports",
+    "memory",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,10 +141,8 @@ def _machine() -> dict[str, Any]:
         pass
     versions: dict[str, str] = {}
     for dist in ("protocall", "lightning", "torch", "pluggy", "psygnal", "blinker"):
-        try:
+        with contextlib.suppress(importlib.metadata.PackageNotFoundError):
             versions[dist] = importlib.metadata.version(dist)
-        except importlib.metadata.PackageNotFoundError:
-            pass
     import protocall
 
     location = Path(protocall.__file__).resolve().parent
@@ -138,10 +162,25 @@ def _commit(package: Path) -> str:
     """The commit of the checkout that holds the imported protocall (``+dirty`` with uncommitted
     changes under ``src``), or "" when it is not in a git checkout."""
     try:
-        root = subprocess.run(["git", "-C", str(package), "rev-parse", "--show-toplevel"], capture_output=True, text=True, check=True)
+        root = subprocess.run(
+            ["git", "-C", str(package), "rev-parse", "--show-toplevel"],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
         top = root.stdout.strip()
-        head = subprocess.run(["git", "-C", top, "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=True)
-        dirty = subprocess.run(["git", "-C", top, "status", "--porcelain", "--", "src"], capture_output=True, text=True, check=True)
+        head = subprocess.run(
+            ["git", "-C", top, "rev-parse", "--short", "HEAD"],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        dirty = subprocess.run(
+            ["git", "-C", top, "status", "--porcelain", "--", "src"],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
     except (OSError, subprocess.CalledProcessError):
         return ""
     return head.stdout.strip() + ("+dirty" if dirty.stdout.strip() else "")
@@ -170,7 +209,10 @@ def measure_dispatch(mode: Mode, peers: Sequence[str]) -> dict[int, dict[str, di
                 row["vs_listcomp"] = ratio(paired(series, name, LISTCOMP + tag))
             rows[short] = row
         results[n] = rows
-        print(f"  dispatch N={n}: {len(contenders)} contenders x {mode.dispatch.rounds} rounds", file=sys.stderr)
+        print(
+            f"  dispatch N={n}: {len(contenders)} contenders x {mode.dispatch.rounds} rounds",
+            file=sys.stderr,
+        )
     return results
 
 
@@ -185,12 +227,25 @@ def measure_floor(mode: Mode, peers: Sequence[str]) -> dict[int, dict[str, Any]]
         verify(contenders)
         series = run_rounds([c.case for c in contenders], mode.dispatch)
         tag = f" /{n}"
-        rows: dict[str, Any] = {c.case.name.removesuffix(tag): ratio(paired(series, c.case.name, HAND + tag)) for c in contenders}
-        best = [min(a, b) for a, b in zip(paired(series, f"emit floor: unpack per call{tag}", HAND + tag), paired(series, f"emit floor: repack once{tag}", HAND + tag))]
+        rows: dict[str, Any] = {
+            c.case.name.removesuffix(tag): ratio(paired(series, c.case.name, HAND + tag))
+            for c in contenders
+        }
+        best = [
+            min(a, b)
+            for a, b in zip(
+                paired(series, f"emit floor: unpack per call{tag}", HAND + tag),
+                paired(series, f"emit floor: repack once{tag}", HAND + tag),
+                strict=True,
+            )
+        ]
         rows["emit floor (the faster way)"] = ratio(best)
         del rows[HAND]
         results[n] = rows
-        print(f"  floor N={n}: {len(contenders)} contenders x {mode.dispatch.rounds} rounds", file=sys.stderr)
+        print(
+            f"  floor N={n}: {len(contenders)} contenders x {mode.dispatch.rounds} rounds",
+            file=sys.stderr,
+        )
     return results
 
 
@@ -217,12 +272,18 @@ def measure_registration(mode: Mode, peers: Sequence[str]) -> tuple[Series, dict
     """Registration times, and the paired ratio of 64 distinct classes to psygnal's 64 connects."""
     cases = registration_cases(peers) + wide_registration_cases()
     series = run_oneshots(cases, mode.registration_rounds)
-    distinct = next(c.name for c in cases if c.name.endswith("CallbackManager(Spec, list)") and "distinct" in c.name)
+    distinct = next(
+        c.name
+        for c in cases
+        if c.name.endswith("CallbackManager(Spec, list)") and "distinct" in c.name
+    )
     ratios: dict[str, Any] = {}
     for case in cases:
         if case.name.startswith("psygnal"):
             ratios[case.name] = ratio(paired(series, distinct, case.name))
-    print(f"  registration: {len(cases)} cases x {mode.registration_rounds} rounds", file=sys.stderr)
+    print(
+        f"  registration: {len(cases)} cases x {mode.registration_rounds} rounds", file=sys.stderr
+    )
     return series, ratios
 
 
@@ -242,16 +303,30 @@ def _sections(text: str) -> list[str]:
     chosen = [s.strip() for s in text.split(",") if s.strip()]
     unknown = [s for s in chosen if s not in SECTIONS]
     if unknown:
-        raise argparse.ArgumentTypeError(f"unknown section(s) {', '.join(unknown)}; choose from {', '.join(SECTIONS)}")
+        raise argparse.ArgumentTypeError(
+            f"unknown section(s) {', '.join(unknown)}; choose from {', '.join(SECTIONS)}"
+        )
     return chosen
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
-    parser.add_argument("--quick", action="store_true", help="a smoke run: fewer, shorter rounds (< 1 minute)")
-    parser.add_argument("--json", metavar="PATH", type=Path, help="also write every number to this JSON file")
-    parser.add_argument("--skip-peers", action="store_true", help="measure protocall and the hand loop only")
-    parser.add_argument("--only", metavar="SECTIONS", type=_sections, default=list(SECTIONS), help=f"comma-separated, of: {', '.join(SECTIONS)}")
+    parser.add_argument(
+        "--quick", action="store_true", help="a smoke run: fewer, shorter rounds (< 1 minute)"
+    )
+    parser.add_argument(
+        "--json", metavar="PATH", type=Path, help="also write every number to this JSON file"
+    )
+    parser.add_argument(
+        "--skip-peers", action="store_true", help="measure protocall and the hand loop only"
+    )
+    parser.add_argument(
+        "--only",
+        metavar="SECTIONS",
+        type=_sections,
+        default=list(SECTIONS),
+        help=f"comma-separated, of: {', '.join(SECTIONS)}",
+    )
     parser.add_argument(
         "--save-unchecked-baseline",
         action="store_true",
@@ -270,13 +345,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"# protocall benchmark ({'quick' if args.quick else 'full'})")
     print(f"Python {machine['python']} ({machine['implementation']}) on {machine['platform']}")
     print(f"CPU: {machine['cpu']} ({machine['cpus']} logical CPUs)")
-    print(f"protocall: {machine['protocall_path']} (commit: {machine['commit'] or 'not in a git checkout'})")
-    print("Versions: " + (", ".join(f"{k} {v}" for k, v in machine["versions"].items()) or "(no installed distributions found)"))
+    print(
+        f"protocall: {machine['protocall_path']} (commit: {machine['commit'] or 'not in a git checkout'})"
+    )
+    print(
+        "Versions: "
+        + (
+            ", ".join(f"{k} {v}" for k, v in machine["versions"].items())
+            or "(no installed distributions found)"
+        )
+    )
     if args.skip_peers:
         print("Note: the peers are skipped (--skip-peers).")
     for module in [] if args.skip_peers else absent:
-        print(f"Note: {PEERS[module]} is not installed ({module}); skipped. `pip install -e '.[bench]'` adds the peers.")
-    print("Times are per dispatch, net of the timing loop; ratios are medians of per-round paired ratios [quartiles].")
+        print(
+            f"Note: {PEERS[module]} is not installed ({module}); skipped. `pip install -e '.[bench]'` adds the peers."
+        )
+    print(
+        "Times are per dispatch, net of the timing loop; ratios are medians of per-round paired ratios [quartiles]."
+    )
     print("Every hand loop calls fresh instances that no manager has registered.")
 
     measures: dict[str, Callable[[], Any]] = {
@@ -289,7 +376,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         "scaling": lambda: measure_scaling(mode, peers),
         "registration": lambda: measure_registration(mode, peers),
         "unregister": lambda: measure_unregister(mode),
-        "imports": lambda: import_rows(["protocall", *(m for m in ("pluggy", "blinker", "psygnal") if m in peers)], mode.import_rounds),
+        "imports": lambda: import_rows(
+            ["protocall", *(m for m in ("pluggy", "blinker", "psygnal") if m in peers)],
+            mode.import_rounds,
+        ),
         "memory": lambda: memory_rows(peers, mode.memory_count),
     }
     results = {name: measure() for name, measure in measures.items() if name in sections}
@@ -329,14 +419,25 @@ def main(argv: Sequence[str] | None = None) -> int:
         targets += _import_targets(results["imports"])
     if "memory" in results:
         _print_memory(results["memory"])
-    table("Targets (informational)", ["target", "measured", "verdict"], [[t.name, t.measured, t.verdict] for t in targets], left=3)
+    table(
+        "Targets (informational)",
+        ["target", "measured", "verdict"],
+        [[t.name, t.measured, t.verdict] for t in targets],
+        left=3,
+    )
     elapsed = time.perf_counter() - started
     shown = list(argv) if argv is not None else sys.argv[1:]
-    print(f"\nCommand: python benchmarks/bench.py{''.join(' ' + a for a in shown)} ({elapsed:.0f} s)")
+    print(
+        f"\nCommand: python benchmarks/bench.py{''.join(' ' + a for a in shown)} ({elapsed:.0f} s)"
+    )
 
     if args.save_unchecked_baseline:
-        save_baseline(results["unchecked"], commit=machine["commit"], mode="quick" if args.quick else "full")
-        print(f"Recorded the unchecked baseline of Python {sys.version_info.major}.{sys.version_info.minor}")
+        save_baseline(
+            results["unchecked"], commit=machine["commit"], mode="quick" if args.quick else "full"
+        )
+        print(
+            f"Recorded the unchecked baseline of Python {sys.version_info.major}.{sys.version_info.minor}"
+        )
     if args.json:
         document = {
             "mode": "quick" if args.quick else "full",
@@ -355,9 +456,15 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _jsonable(section: str, value: Any) -> Any:
     if section == "registration":
         series, ratios = value
-        return {"median_s": {name: series.median(name) for name in series.times}, "vs_psygnal": ratios}
+        return {
+            "median_s": {name: series.median(name) for name in series.times},
+            "vs_psygnal": ratios,
+        }
     if section == "unregister":
-        return {name: {"median_s": value.median(name), "rounds": len(times)} for name, times in value.times.items()}
+        return {
+            name: {"median_s": value.median(name), "rounds": len(times)}
+            for name, times in value.times.items()
+        }
     if section in ("imports", "memory"):
         return [asdict(row) for row in value]
     return value  # dicts (int keys become strings)
@@ -371,10 +478,18 @@ def _print_dispatch(dispatch: Mapping[int, Mapping[str, Mapping[str, Any]]]) -> 
     header = ["contender", *(f"N={n}" for n in dispatch)]
     times = [[name, *(ns(dispatch[n][name]["median_s"]) for n in dispatch)] for name in names]
     table("Dispatch: median time per call (half of N implement the hook)", header, times)
-    ratios = [[name, *(show_ratio(dispatch[n][name]["vs_hand"]) for n in dispatch)] for name in names]
-    table("Dispatch: paired ratio to the hand-written loop over bound methods (of never-registered instances)", header, ratios)
+    ratios = [
+        [name, *(show_ratio(dispatch[n][name]["vs_hand"]) for n in dispatch)] for name in names
+    ]
+    table(
+        "Dispatch: paired ratio to the hand-written loop over bound methods (of never-registered instances)",
+        header,
+        ratios,
+    )
     emits = [n for n in names if "vs_listcomp" in dispatch[SIZES[0]][n] and n != LISTCOMP]
-    rows = [[name, *(show_ratio(dispatch[n][name]["vs_listcomp"]) for n in dispatch)] for name in emits]
+    rows = [
+        [name, *(show_ratio(dispatch[n][name]["vs_listcomp"]) for n in dispatch)] for name in emits
+    ]
     table("Emit: paired ratio to a hand-written list comprehension", header, rows)
 
 
@@ -382,11 +497,19 @@ def _print_floor(floor: Mapping[int, Mapping[str, Any]]) -> None:
     header = ["contender (paired ratio to the hand loop)", *(f"N={n}" for n in floor)]
     names = list(next(iter(floor.values())))
     rows = [[name, *(show_ratio(floor[n][name]) for n in floor)] for name in names]
-    table("Floor: the least a Python function taking *args/**kwargs can do (see _floor.py)", header, rows)
+    table(
+        "Floor: the least a Python function taking *args/**kwargs can do (see _floor.py)",
+        header,
+        rows,
+    )
 
 
 def _print_scaling(scaling: Mapping[str, Mapping[str, Mapping[str, Any]]]) -> None:
-    header = ["contender", *(f"1 of {n}" for n in SCALING), *(f"1 of {n} / 1 of 1" for n in SCALING[1:])]
+    header = [
+        "contender",
+        *(f"1 of {n}" for n in SCALING),
+        *(f"1 of {n} / 1 of 1" for n in SCALING[1:]),
+    ]
     rows = [
         [
             name,
@@ -402,7 +525,9 @@ def _print_registration(series: Series, ratios: Mapping[str, Any]) -> None:
     rows = [[name, ns(series.median(name))] for name in series.times]
     table("Registration: median time (per instance where so labelled)", ["operation", "time"], rows)
     for name, r in ratios.items():
-        print(f"\nPaired ratio, 64 distinct classes (CallbackManager) to {name}: {show_ratio(r).strip()}")
+        print(
+            f"\nPaired ratio, 64 distinct classes (CallbackManager) to {name}: {show_ratio(r).strip()}"
+        )
 
 
 def _print_unregister(series: Series) -> None:
@@ -424,7 +549,11 @@ def _print_unregister(series: Series) -> None:
 
 def _print_imports(imports: Sequence[ImportRow]) -> None:
     rows = [[r.module, f"{r.importtime_ms:.1f} ms", f"{r.wall_ms:.1f} ms"] for r in imports]
-    table(f"Import time (fresh interpreters, median of {imports[0].samples})", ["module", "-X importtime", "wall - python -c pass"], rows)
+    table(
+        f"Import time (fresh interpreters, median of {imports[0].samples})",
+        ["module", "-X importtime", "wall - python -c pass"],
+        rows,
+    )
 
 
 def _print_memory(memory: Sequence[MemoryRow]) -> None:
@@ -439,12 +568,18 @@ def _dispatch_targets(dispatch: Mapping[int, Mapping[str, Mapping[str, Any]]]) -
     """
     targets: list[Target] = []
     r = dispatch[16]["emit(Spec.hook)"]["vs_listcomp"]["median"]
-    targets.append(Target("emit(Spec.hook) <= 1.3x listcomp at N=16", f"{r:.2f}x", verdict(r <= 1.3)))
+    targets.append(
+        Target("emit(Spec.hook) <= 1.3x listcomp at N=16", f"{r:.2f}x", verdict(r <= 1.3))
+    )
     for style in PROTOCALL_STYLES:
         name = f"{style} faster than every peer at every N"
         margins: list[tuple[float, int, str, float, float]] = []
         for n, rows in dispatch.items():
-            peers = {k: v["vs_hand"]["median"] for k, v in rows.items() if k not in PROTOCALL_STYLES and not k.startswith("hand")}
+            peers = {
+                k: v["vs_hand"]["median"]
+                for k, v in rows.items()
+                if k not in PROTOCALL_STYLES and not k.startswith("hand")
+            }
             if peers:
                 best = min(peers, key=peers.__getitem__)
                 ours = rows[style]["vs_hand"]["median"]
@@ -453,7 +588,13 @@ def _dispatch_targets(dispatch: Mapping[int, Mapping[str, Mapping[str, Any]]]) -
             targets.append(Target(name, "no peer installed", "SKIP"))
             continue
         worst = max(margins)
-        targets.append(Target(name, f"closest at N={worst[1]}: {worst[3]:.2f}x vs {worst[2]} {worst[4]:.2f}x", verdict(worst[0] < 1)))
+        targets.append(
+            Target(
+                name,
+                f"closest at N={worst[1]}: {worst[3]:.2f}x vs {worst[2]} {worst[4]:.2f}x",
+                verdict(worst[0] < 1),
+            )
+        )
     return targets
 
 
@@ -465,7 +606,9 @@ def _scaling_targets(scaling: Mapping[str, Mapping[str, Mapping[str, Any]]]) -> 
     return targets
 
 
-def _registration_targets(registration: Series, registration_ratios: Mapping[str, Any]) -> list[Target]:
+def _registration_targets(
+    registration: Series, registration_ratios: Mapping[str, Any]
+) -> list[Target]:
     targets: list[Target] = []
     psygnal = [k for k in registration_ratios if k.startswith("psygnal")]
     title = "register 64 distinct classes faster than psygnal connecting 64 slots"
@@ -475,11 +618,19 @@ def _registration_targets(registration: Series, registration_ratios: Mapping[str
     else:
         targets.append(Target(title, "psygnal not installed", "SKIP"))
     per = registration.median("known class, per instance: register()")
-    targets.append(Target("known class: register() per instance <= 5 µs", ns(per), verdict(per <= 5e-6)))
+    targets.append(
+        Target("known class: register() per instance <= 5 µs", ns(per), verdict(per <= 5e-6))
+    )
     hooks = WIDE_SPECS[0]
     for implemented in (WIDE_IMPLEMENTED, hooks):
         per = registration.median(known_class_name(hooks, implemented, "register()"))
-        targets.append(Target(f"known class, {hooks}-hook spec, implements {implemented}: register() per instance <= 5 µs", ns(per), verdict(per <= 5e-6)))
+        targets.append(
+            Target(
+                f"known class, {hooks}-hook spec, implements {implemented}: register() per instance <= 5 µs",
+                ns(per),
+                verdict(per <= 5e-6),
+            )
+        )
     return targets
 
 
@@ -487,9 +638,18 @@ def _unregister_targets(series: Series) -> list[Target]:
     targets: list[Target] = []
     for kind in ("checked", "unchecked"):
         times = [series.median(unregister_name(kind, size)) for size in UNREGISTER_SIZES]
-        growth = [b / a for a, b in zip(times, times[1:])]
-        shown = ", ".join(f"{g:.2f}x" for g in growth) + f"; {ns(times[-1])} for {UNREGISTER_SIZES[-1]:,}"
-        targets.append(Target(f"{kind}: unregister newest-first not quadratic (<= 2.5x per doubling)", shown, verdict(max(growth) <= 2.5)))
+        growth = [b / a for a, b in itertools.pairwise(times)]
+        shown = (
+            ", ".join(f"{g:.2f}x" for g in growth)
+            + f"; {ns(times[-1])} for {UNREGISTER_SIZES[-1]:,}"
+        )
+        targets.append(
+            Target(
+                f"{kind}: unregister newest-first not quadratic (<= 2.5x per doubling)",
+                shown,
+                verdict(max(growth) <= 2.5),
+            )
+        )
     return targets
 
 
@@ -505,16 +665,31 @@ def _import_targets(imports: Sequence[ImportRow]) -> list[Target]:
 def _floor_targets(floor: Mapping[int, Mapping[str, Any]]) -> list[Target]:
     """Where a by-argument style misses a peer: is it at the floor, and is the floor too slow?"""
     targets: list[Target] = []
-    for style, floor_name in (("emit(Spec.hook)", "emit floor (the faster way)"), ("unchecked call.hook", "unchecked call floor")):
+    for style, floor_name in (
+        ("emit(Spec.hook)", "emit floor (the faster way)"),
+        ("unchecked call.hook", "unchecked call floor"),
+    ):
         over = [floor[n][style]["median"] / floor[n][floor_name]["median"] for n in floor]
-        shown = ", ".join(f"N={n}: {r:.2f}x" for n, r in zip(floor, over))
-        targets.append(Target(f"{style} within 10% of its floor at N <= {max(floor)}", shown, verdict(max(over) <= 1.1)))
+        shown = ", ".join(f"N={n}: {r:.2f}x" for n, r in zip(floor, over, strict=True))
+        targets.append(
+            Target(
+                f"{style} within 10% of its floor at N <= {max(floor)}",
+                shown,
+                verdict(max(over) <= 1.1),
+            )
+        )
         peer = "psygnal emit_fast"
         if peer in floor[min(floor)]:
             slower = [floor[n][floor_name]["median"] / floor[n][peer]["median"] for n in floor]
-            shown = ", ".join(f"N={n}: {r:.2f}x" for n, r in zip(floor, slower))
+            shown = ", ".join(f"N={n}: {r:.2f}x" for n, r in zip(floor, slower, strict=True))
             prevented = min(slower) > 1
-            targets.append(Target(f"{floor_name.split(' (')[0]} slower than {peer}: the interpreter prevents the peer target", shown, "YES" if prevented else "NO"))
+            targets.append(
+                Target(
+                    f"{floor_name.split(' (')[0]} slower than {peer}: the interpreter prevents the peer target",
+                    shown,
+                    "YES" if prevented else "NO",
+                )
+            )
     return targets
 
 

@@ -45,7 +45,9 @@ def script(name: str) -> str:
             return str(candidate)
     found = shutil.which(name)
     if found is None:
-        raise FileNotFoundError(f"{name} is not installed: install the dev extra (pip install -e '.[dev]')")
+        raise FileNotFoundError(
+            f"{name} is not installed: install the dev extra (pip install -e '.[dev]')"
+        )
     return found
 
 

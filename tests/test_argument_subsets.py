@@ -346,7 +346,9 @@ def test_subsets_through_emit_and_first_in_the_loop_form() -> None:
 
 def test_subsets_under_errors_collect() -> None:
     seen: Seen = []
-    manager = CallbackManager(Hooks, [Fails(seen), LossOnly(seen), StepOnly(seen)], errors="collect")
+    manager = CallbackManager(
+        Hooks, [Fails(seen), LossOnly(seen), StepOnly(seen)], errors="collect"
+    )
     with pytest.raises(ExceptionGroup):
         manager.call.on_step(step=1, loss=0.5, lr=0.1)
     assert seen == [("Fails", {"lr": 0.1}), ("LossOnly", {"loss": 0.5}), ("StepOnly", {"step": 1})]

@@ -75,7 +75,9 @@ def test_call_of_an_async_hook_that_returns_a_value_is_refused() -> None:
 
 def test_emit_of_an_async_hook_returns_an_awaitable_of_the_results_in_order() -> None:
     events: Events = []
-    manager = CallbackManager(AsyncHooks, [Fetcher("a", events, answer=1), Fetcher("b", events, answer=2)])
+    manager = CallbackManager(
+        AsyncHooks, [Fetcher("a", events, answer=1), Fetcher("b", events, answer=2)]
+    )
     awaitable = manager.emit(AsyncHooks.on_parse, text="t")
     assert inspect.isawaitable(awaitable)
     results: list[int] = asyncio.run(awaitable)

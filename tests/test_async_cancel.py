@@ -210,6 +210,7 @@ def test_the_caller_is_not_left_cancelled() -> None:
 def test_cancelling_the_caller_still_cancels_the_hook() -> None:
     """The other direction keeps working: cancelling the task that awaits a concurrent hook
     cancels the implementers and the caller sees ``CancelledError``."""
+
     class Slow:
         def __init__(self) -> None:
             self.cancelled = False

@@ -25,7 +25,6 @@ from typing import IO, Any, Final, cast
 
 import jedi
 import pytest
-
 from _checkers import script, tool_env
 
 CURSOR: Final = "<|>"
@@ -58,27 +57,41 @@ class Helper:
 
 '''
 
-CALL_SITE: Final = _PREAMBLE + """
+CALL_SITE: Final = (
+    _PREAMBLE
+    + """
 manager = CallbackManager(TrainHooks, [])
 manager.call.<|>
 """
+)
 
-CALL_SITE_PREFIX: Final = _PREAMBLE + """
+CALL_SITE_PREFIX: Final = (
+    _PREAMBLE
+    + """
 manager = CallbackManager(TrainHooks, [])
 manager.call.on_train<|>
 """
+)
 
-ANNOTATED_CALL_SITE: Final = _PREAMBLE + """
+ANNOTATED_CALL_SITE: Final = (
+    _PREAMBLE
+    + """
 def train(callbacks: CallbackManager[TrainHooks]) -> None:
     callbacks.call.<|>
 """
+)
 
-IMPLEMENTER: Final = _PREAMBLE + """
+IMPLEMENTER: Final = (
+    _PREAMBLE
+    + """
 class Timer(OnTrainStart, OnTrainBatchEnd):
     def on_<|>
 """
+)
 
-GENERIC_CALL_SITE: Final = _PREAMBLE + """
+GENERIC_CALL_SITE: Final = (
+    _PREAMBLE
+    + """
 X = TypeVar("X", contravariant=True)
 
 
@@ -93,10 +106,13 @@ class StepHooks(OnStep[X], OnTrainStart, Protocol[X]):  # a generic spec
 manager = CallbackManager(StepHooks[int], [])
 manager.call.<|>
 """
+)
 
 GENERIC_HOOKS: Final = frozenset({"on_step", "on_train_start"})
 
-CALLBACK_OF_SITE: Final = _PREAMBLE + """
+CALLBACK_OF_SITE: Final = (
+    _PREAMBLE
+    + """
 class Trainer:
     def __init__(self, callbacks: Iterable[CallbackOf[TrainHooks]] = ()) -> None:
         self.callbacks = CallbackManager(TrainHooks, callbacks)
@@ -104,6 +120,7 @@ class Trainer:
 
 Trainer(<|>
 """
+)
 
 HOOKS: Final = frozenset({"on_train_start", "on_train_batch_end", "on_validate"})
 MANAGER_MEMBERS: Final = frozenset({"register", "emit", "callbacks", "implementers", "call"})
@@ -149,7 +166,9 @@ def test_jedi_completes_hook_names_on_an_annotated_manager(tmp_path: Path) -> No
 def test_jedi_completes_def_on_in_a_callback_class(tmp_path: Path) -> None:
     names = jedi_completions(IMPLEMENTER, tmp_path)
     assert names >= {"on_train_start", "on_train_batch_end"}
-    assert "on_validate" not in names, "on_validate is a hook of a Protocol the class does not subclass"
+    assert "on_validate" not in names, (
+        "on_validate is a hook of a Protocol the class does not subclass"
+    )
 
 
 def test_jedi_completes_hook_names_of_a_generic_spec(tmp_path: Path) -> None:
@@ -164,7 +183,9 @@ def test_jedi_shows_the_spec_of_a_callback_of_parameter(tmp_path: Path) -> None:
     path.write_text(text, encoding="utf-8")
     script_ = jedi.Script(text, path=path, project=jedi.Project(tmp_path, sys_path=sys.path))
     signatures = [signature.to_string() for signature in script_.get_signatures(line, column)]
-    assert any("callbacks: Iterable[CallbackOf[TrainHooks]]" in label for label in signatures), signatures
+    assert any("callbacks: Iterable[CallbackOf[TrainHooks]]" in label for label in signatures), (
+        signatures
+    )
 
 
 # -- pyright's language server --------------------------------------------------------------------
@@ -219,7 +240,9 @@ class LanguageServer:
             try:
                 message = self._messages.get(timeout=self.TIMEOUT)
             except queue.Empty:
-                raise TimeoutError(f"pyright-langserver did not answer {method} in {self.TIMEOUT}s") from None
+                raise TimeoutError(
+                    f"pyright-langserver did not answer {method} in {self.TIMEOUT}s"
+                ) from None
             if message is None:
                 raise ConnectionError(f"pyright-langserver exited while answering {method}")
             if "method" in message and "id" in message:
@@ -314,7 +337,9 @@ def _read_headers(stream: IO[bytes]) -> int | None:
 @pytest.fixture(scope="module")
 def pyright_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LanguageServer]:
     root = tmp_path_factory.mktemp("lsp-workspace")
-    (root / "pyrightconfig.json").write_text(json.dumps({"pythonVersion": "3.11"}), encoding="utf-8")
+    (root / "pyrightconfig.json").write_text(
+        json.dumps({"pythonVersion": "3.11"}), encoding="utf-8"
+    )
     server = LanguageServer(root)
     try:
         server.initialize()
@@ -335,8 +360,12 @@ def test_pyright_completes_hook_names_after_manager_call(pyright_server: Languag
     assert not labels & MANAGER_MEMBERS, "manager.call. suggests the manager's own members"
 
 
-def test_pyright_completes_hook_names_on_an_annotated_manager(pyright_server: LanguageServer) -> None:
-    labels = {item["label"] for item in pyright_server.complete(ANNOTATED_CALL_SITE, "annotated.py")}
+def test_pyright_completes_hook_names_on_an_annotated_manager(
+    pyright_server: LanguageServer,
+) -> None:
+    labels = {
+        item["label"] for item in pyright_server.complete(ANNOTATED_CALL_SITE, "annotated.py")
+    }
     assert labels >= HOOKS
     assert not labels & MANAGER_MEMBERS
 
@@ -349,14 +378,20 @@ def test_pyright_completes_hook_names_of_a_generic_spec(pyright_server: Language
 
 def test_pyright_shows_the_spec_of_a_callback_of_parameter(pyright_server: LanguageServer) -> None:
     signatures = pyright_server.signatures(CALLBACK_OF_SITE, "callback_of.py")
-    assert any("callbacks: Iterable[CallbackOf[TrainHooks]]" in label for label in signatures), signatures
+    assert any("callbacks: Iterable[CallbackOf[TrainHooks]]" in label for label in signatures), (
+        signatures
+    )
 
 
 def test_pyright_completes_def_on_in_a_callback_class(pyright_server: LanguageServer) -> None:
     items = pyright_server.complete(IMPLEMENTER, "implementer.py")
     labels = {item["label"] for item in items}
     assert labels >= {"on_train_start", "on_train_batch_end"}
-    assert "on_validate" not in labels, "on_validate is a hook of a Protocol the class does not subclass"
+    assert "on_validate" not in labels, (
+        "on_validate is a hook of a Protocol the class does not subclass"
+    )
     # pyright offers the whole override, with the hook's signature:
     edits = [item.get("textEdit", {}).get("newText", item.get("insertText", "")) for item in items]
-    assert any("on_train_batch_end(self, *, iteration: int, loss: float) -> None" in text for text in edits), edits
+    assert any(
+        "on_train_batch_end(self, *, iteration: int, loss: float) -> None" in text for text in edits
+    ), edits

@@ -231,7 +231,9 @@ def test_a_concurrent_hook_after_unregister_and_re_register() -> None:
 
 def test_under_raise_one_failure_cancels_the_others() -> None:
     log: Log = []
-    manager = CallbackManager(Hooks, [Saver("slow", log, 5), Failing(log, 1), Saver("slower", log, 9)])
+    manager = CallbackManager(
+        Hooks, [Saver("slow", log, 5), Failing(log, 1), Saver("slower", log, 9)]
+    )
     with pytest.raises(ExceptionGroup):
         run(manager.emit(Hooks.on_save, path="p"))
     assert log[:3] == ["slow start", "Failing start", "slower start"]
@@ -302,16 +304,23 @@ def test_under_collect_the_group_keeps_the_results_in_call_order() -> None:
 def test_under_collect_each_failure_is_noted_with_its_callback() -> None:
     log: Log = []
     manager = CallbackManager(
-        Hooks, [Failing(log, 0, "one"), Saver("ok", log), AlsoFailing(log, 2, "two")], errors="collect"
+        Hooks,
+        [Failing(log, 0, "one"), Saver("ok", log), AlsoFailing(log, 2, "two")],
+        errors="collect",
     )
     with pytest.raises(HookErrorGroup) as info:
         run(manager.emit(Hooks.on_save, path="p"))
     assert info.value.message == "2 of 3 callbacks raised in hook Hooks.on_save"
     assert [(str(e), e.__notes__) for e in info.value.exceptions] == [
-        ("one", ["protocall: raised by callback Failing (implementer 1 of 3) in hook Hooks.on_save"]),
+        (
+            "one",
+            ["protocall: raised by callback Failing (implementer 1 of 3) in hook Hooks.on_save"],
+        ),
         (
             "two",
-            ["protocall: raised by callback AlsoFailing (implementer 3 of 3) in hook Hooks.on_save"],
+            [
+                "protocall: raised by callback AlsoFailing (implementer 3 of 3) in hook Hooks.on_save"
+            ],
         ),
     ]
 

@@ -301,19 +301,19 @@ def test_pickle_round_trip_dispatches_in_the_same_order(dispatched: bool) -> Non
         dispatch_everything(manager)
     restored = round_trip(manager)
     assert restored.spec is Hooks
-    assert [getattr(c, "label") for c in restored.callbacks] == ["b", "step only", "a", "c", "d"]
+    assert [getattr(c, "label") for c in restored.callbacks] == ["b", "step only", "a", "c", "d"]  # noqa: B009  # the static type is object
     assert all(x is not y for x, y in zip(restored.callbacks, manager.callbacks, strict=True))
     results = restored.emit(Hooks.on_value)
     assert labels(results) == ["b", "a", "c", "d"]
     assert all(r in restored.callbacks for r in results)
-    assert [getattr(c, "label") for c in restored.implementers(Hooks.on_end)] == [
+    assert [getattr(c, "label") for c in restored.implementers(Hooks.on_end)] == [  # noqa: B009  # the static type is object
         "d",
         "c",
         "a",
         "b",
     ]
     restored.call.on_step(n=5)
-    assert all(getattr(c, "calls")[-1] == "step 5" for c in restored.callbacks)
+    assert all(getattr(c, "calls")[-1] == "step 5" for c in restored.callbacks)  # noqa: B009  # the static type is object
     restored.register(Rec("middle"), priority=5)
     assert labels(restored.emit(Hooks.on_value)) == ["b", "middle", "a", "c", "d"]
     assert labels(manager.emit(Hooks.on_value)) == ["b", "a", "c", "d"]
@@ -349,7 +349,7 @@ def test_pickle_round_trip_of_an_unchecked_manager(dispatched: bool) -> None:
     assert len(copies) == 3 and copies[0] is copies[2] and copies[0] is not a
     assert restored.emit("on_value") == [copies[0], copies[0]]
     restored.call.on_step(n=2)
-    assert getattr(copies[1], "calls")[-1] == "step 2"
+    assert getattr(copies[1], "calls")[-1] == "step 2"  # noqa: B009  # the static type is object
     assert b.calls == (["step 1"] if dispatched else [])
 
 

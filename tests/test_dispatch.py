@@ -7,7 +7,7 @@ is an :class:`UnknownHookError` listing the closest hooks.
 """
 
 import traceback
-from typing import Literal, Any, Protocol, cast
+from typing import Any, Literal, Protocol, cast
 
 import pytest
 from hooks_fixtures import Hooks, Log, OnQuery, OnStart, OnStep, Recorder, StartOnly, StepOnly
@@ -204,7 +204,9 @@ class Failing:
 def test_an_exception_in_a_callback_propagates_at_once_and_later_callbacks_are_not_called() -> None:
     log: Log = []
     error = ValueError("broken")
-    manager = CallbackManager(Hooks, [StartOnly("before", log), Failing(error), StartOnly("after", log)])
+    manager = CallbackManager(
+        Hooks, [StartOnly("before", log), Failing(error), StartOnly("after", log)]
+    )
     with pytest.raises(ValueError) as info:
         manager.call.on_start()
     assert info.value is error
@@ -355,7 +357,7 @@ UNKNOWN_TEARDOWN = name_of("teardown")
 def test_an_unknown_name_on_call_is_an_unknown_hook_error_naming_the_closest_hooks() -> None:
     manager = CallbackManager(Hooks)
     with pytest.raises(UnknownHookError) as info:
-        cast(Any, manager.call).on_stpe
+        _ = cast(Any, manager.call).on_stpe
     assert str(info.value) == f"Hooks has no hook 'on_stpe'. Did you mean 'on_step'? {HOOK_LIST}"
     assert info.value.name == "on_stpe"
 
@@ -406,7 +408,9 @@ def test_an_unknown_hook_error_is_an_attribute_error() -> None:
 
 
 def test_implementers_of_an_unknown_name_is_an_unknown_hook_error() -> None:
-    with pytest.raises(UnknownHookError, match=r"^Hooks has no hook 'on_ends'\. Did you mean 'on_end'"):
+    with pytest.raises(
+        UnknownHookError, match=r"^Hooks has no hook 'on_ends'\. Did you mean 'on_end'"
+    ):
         CallbackManager(Hooks).implementers("on_ends")
 
 

@@ -140,8 +140,14 @@ def blocks(page: Path) -> list[Block]:
             )
             last = found[-1]
             found[-1] = Block(
-                page, last.index, "mypy" if fence.title == "mypy" else "python", last.line,
-                last.code, last.requires, expected=fence.code, must_raise=fence.title == "Raises",
+                page,
+                last.index,
+                "mypy" if fence.title == "mypy" else "python",
+                last.line,
+                last.code,
+                last.requires,
+                expected=fence.code,
+                must_raise=fence.title == "Raises",
             )
     return found
 
@@ -216,7 +222,7 @@ class PageRun:
                 self.run(earlier)
             except (pytest.skip.Exception, pytest.fail.Exception):
                 pass
-            except BaseException:
+            except BaseException:  # noqa: BLE001 - an earlier block that broke skips this one
                 self.broken = earlier.where
         if self.broken is not None:
             pytest.skip(f"an earlier block of the page raised: {self.broken}")
@@ -246,8 +252,8 @@ class PageRun:
         error: BaseException | None = None
         with shown_warnings(), contextlib.redirect_stdout(output):
             try:
-                exec(code, self.module.__dict__)
-            except Exception as exc:
+                exec(code, self.module.__dict__)  # noqa: S102 - runs the page's code block
+            except Exception as exc:  # noqa: BLE001 - the page may show the error it raises
                 error = exc
         printed = output.getvalue() + ("" if error is None else described(error))
         if block.expected is None:
@@ -270,9 +276,7 @@ class PageRun:
 
     def run_pycon(self, block: Block) -> None:
         parser = doctest.DocTestParser()
-        test = parser.get_doctest(
-            block.code, {}, block.where, str(block.page), block.line - 1
-        )
+        test = parser.get_doctest(block.code, {}, block.where, str(block.page), block.line - 1)
         test.globs = self.module.__dict__  # share the page's namespace (get_doctest copies)
         report: list[str] = []
         runner = doctest.DocTestRunner(optionflags=_OPTIONS)
@@ -293,10 +297,18 @@ def run_mypy(block: Block) -> None:
         )
         result = subprocess.run(
             [
-                sys.executable, "-m", "mypy", "--config-file", "mypy.ini",
-                "--cache-dir", str(ROOT / ".cache" / "mypy-docs"),
-                "--no-error-summary", "--hide-error-context", "--no-color-output",
-                "--no-pretty", "example.py",
+                sys.executable,
+                "-m",
+                "mypy",
+                "--config-file",
+                "mypy.ini",
+                "--cache-dir",
+                str(ROOT / ".cache" / "mypy-docs"),
+                "--no-error-summary",
+                "--hide-error-context",
+                "--no-color-output",
+                "--no-pretty",
+                "example.py",
             ],
             cwd=folder,
             capture_output=True,
@@ -358,7 +370,9 @@ def test_every_fence_is_run_or_declared_shown_only(page: Path) -> None:
 def test_every_page_is_in_the_navigation() -> None:
     config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
     for page in PAGES:
-        assert page.relative_to(DOCS).as_posix() in config, f"{page.name} is not in mkdocs.yml's nav"
+        assert page.relative_to(DOCS).as_posix() in config, (
+            f"{page.name} is not in mkdocs.yml's nav"
+        )
 
 
 def test_the_site_builds_strictly(tmp_path: Path) -> None:

@@ -61,9 +61,7 @@ class Site:
         """Install the distribution ``name`` advertising ``entry_points`` (name → value)."""
         info = (root or self.root) / f"{folder or name.replace('-', '_')}-{version}.dist-info"
         info.mkdir()
-        (info / "METADATA").write_text(
-            f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n"
-        )
+        (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n")
         lines = [f"[{GROUP}]"] + [f"{key} = {value}" for key, value in entry_points.items()]
         (info / "entry_points.txt").write_text("\n".join(lines) + "\n")
         importlib.invalidate_caches()
@@ -244,44 +242,68 @@ def test_a_distribution_found_twice_counts_once(site: Site, tmp_path: Path) -> N
 
 BROKEN = [
     pytest.param(
-        "pc_ep_missing:Timer", r"loading it raised ModuleNotFoundError: No module named "
-        r"'pc_ep_missing'", ModuleNotFoundError, id="no-module",
+        "pc_ep_missing:Timer",
+        r"loading it raised ModuleNotFoundError: No module named "
+        r"'pc_ep_missing'",
+        ModuleNotFoundError,
+        id="no-module",
     ),
     pytest.param(
-        "pc_ep_mod:Timr", r"loading it raised AttributeError: .*'Timr'", AttributeError,
+        "pc_ep_mod:Timr",
+        r"loading it raised AttributeError: .*'Timr'",
+        AttributeError,
         id="no-attribute",
     ),
     pytest.param(
-        "pc_ep_raising:Timer", r"loading it raised RuntimeError: import-time failure",
-        RuntimeError, id="module-raises",
+        "pc_ep_raising:Timer",
+        r"loading it raised RuntimeError: import-time failure",
+        RuntimeError,
+        id="module-raises",
     ),
     pytest.param(
-        "pc_ep_mod:NeedsArguments", r"instantiating the class NeedsArguments with no arguments "
-        r"raised TypeError: .*missing 1 required positional argument: 'path'", TypeError,
+        "pc_ep_mod:NeedsArguments",
+        r"instantiating the class NeedsArguments with no arguments "
+        r"raised TypeError: .*missing 1 required positional argument: 'path'",
+        TypeError,
         id="class-needs-arguments",
     ),
     pytest.param(
-        "pc_ep_mod:failing", r"calling the factory failing\(\) raised OSError: no config file",
-        OSError, id="factory-raises",
+        "pc_ep_mod:failing",
+        r"calling the factory failing\(\) raised OSError: no config file",
+        OSError,
+        id="factory-raises",
     ),
     pytest.param(
-        "pc_ep_mod:returns_none", r"the factory returns_none\(\) returned None, not a callback "
-        r"or a list of callbacks", None, id="factory-returns-none",
+        "pc_ep_mod:returns_none",
+        r"the factory returns_none\(\) returned None, not a callback "
+        r"or a list of callbacks",
+        None,
+        id="factory-returns-none",
     ),
     pytest.param(
-        "pc_ep_mod:returns_class", r"the factory returns_class\(\) returned the class Timer "
-        r"\(return an instance: Timer\(\)\), not a callback", None, id="factory-returns-class",
+        "pc_ep_mod:returns_class",
+        r"the factory returns_class\(\) returned the class Timer "
+        r"\(return an instance: Timer\(\)\), not a callback",
+        None,
+        id="factory-returns-class",
     ),
     pytest.param(
-        "pc_ep_mod:returns_none_in_list", r"the factory returns_none_in_list\(\) returned None,",
-        None, id="factory-list-holds-none",
+        "pc_ep_mod:returns_none_in_list",
+        r"the factory returns_none_in_list\(\) returned None,",
+        None,
+        id="factory-list-holds-none",
     ),
     pytest.param(
-        "pc_ep_mod:returns_generator", r"the factory returns_generator\(\) returned generator "
-        r"<generator object", None, id="factory-returns-generator",
+        "pc_ep_mod:returns_generator",
+        r"the factory returns_generator\(\) returned generator "
+        r"<generator object",
+        None,
+        id="factory-returns-generator",
     ),
     pytest.param(
-        "pc_ep_mod:returns_nested", r"the factory returns_nested\(\) returned list \[<", None,
+        "pc_ep_mod:returns_nested",
+        r"the factory returns_nested\(\) returned list \[<",
+        None,
         id="factory-returns-nested-list",
     ),
 ]

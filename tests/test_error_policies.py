@@ -332,7 +332,9 @@ def test_a_handler_that_returns_lets_the_later_callbacks_run() -> None:
 
 def test_a_handler_that_returns_leaves_the_failures_out_of_emit() -> None:
     log: Log = []
-    manager = CallbackManager(Hooks, [Good("a", log), Bad(log), Good("c", log)], errors=recording([]))
+    manager = CallbackManager(
+        Hooks, [Good("a", log), Bad(log), Good("c", log)], errors=recording([])
+    )
     assert manager.emit(Hooks.score, step=2) == [20, 20]
 
 
@@ -362,14 +364,14 @@ def test_a_handler_that_re_raises_stops_the_call() -> None:
 def test_a_handler_that_raises_another_exception_stops_the_call_with_it() -> None:
     log: Log = []
 
-    class Stop(Exception):
+    class StopError(Exception):
         pass
 
     def translate(callback: object, hook: str, exc: Exception) -> None:
-        raise Stop(f"{type(callback).__name__} failed in {hook}") from exc
+        raise StopError(f"{type(callback).__name__} failed in {hook}") from exc
 
     manager = CallbackManager(Hooks, [Bad(log), Good("b", log)], errors=translate)
-    with pytest.raises(Stop) as info:
+    with pytest.raises(StopError) as info:
         manager.emit(Hooks.score, step=1)
     assert str(info.value) == "Bad failed in score"
     assert isinstance(info.value.__cause__, ValueError)
@@ -409,7 +411,9 @@ def test_an_interrupt_propagates_at_once_under_collect(interrupt: BaseException)
 def test_an_interrupt_propagates_at_once_under_a_handler(interrupt: BaseException) -> None:
     log: Log = []
     handled: Handled = []
-    manager = CallbackManager(Hooks, [Worse(log, interrupt), Good("b", log)], errors=recording(handled))
+    manager = CallbackManager(
+        Hooks, [Worse(log, interrupt), Good("b", log)], errors=recording(handled)
+    )
     with pytest.raises(type(interrupt)) as info:
         manager.emit(Hooks.score, step=1)
     assert info.value is interrupt
@@ -451,7 +455,7 @@ def test_an_invalid_errors_value_raises_value_error(errors: object) -> None:
 
 
 def test_an_invalid_errors_value_is_refused_on_an_unchecked_manager_too() -> None:
-    with pytest.raises(ValueError, match="^errors= is 'raise', 'collect' or a handler"):
+    with pytest.raises(ValueError, match=r"^errors= is 'raise', 'collect' or a handler"):
         CallbackManager(None, errors="skip")  # type: ignore[call-overload]  # pyright: ignore[reportArgumentType, reportCallIssue]
 
 
@@ -503,7 +507,9 @@ def test_an_unchecked_manager_under_a_handler() -> None:
 
 def test_an_unchecked_manager_under_collect_lets_an_interrupt_through() -> None:
     log: Log = []
-    manager = CallbackManager(None, [Worse(log, KeyboardInterrupt()), Good("b", log)], errors="collect")
+    manager = CallbackManager(
+        None, [Worse(log, KeyboardInterrupt()), Good("b", log)], errors="collect"
+    )
     with pytest.raises(KeyboardInterrupt):
         manager.call.on_step(step=1)
     assert log == ["Bad:1"]
@@ -516,7 +522,9 @@ class NotCallable:
 def test_an_unchecked_emit_under_collect_leaves_skipped_attributes_out_of_the_results() -> None:
     log: Log = []
     manager = CallbackManager(None, [NotCallable(), Bad(log), Good("c", log)], errors="collect")
-    with pytest.warns(UserWarning, match="Skipping the callback `NotCallable.score`"):
-        with pytest.raises(HookErrorGroup) as info:
-            manager.emit("score", step=1)
+    with (
+        pytest.warns(UserWarning, match="Skipping the callback `NotCallable.score`"),
+        pytest.raises(HookErrorGroup) as info,
+    ):
+        manager.emit("score", step=1)
     assert info.value.results == [10]

@@ -59,12 +59,12 @@ _KeywordFilter: TypeAlias = Callable[[Callable[..., Any], dict[str, Any]], dict[
 FABRIC: Final[_Fabric] = _lightning_fabric.Fabric(callbacks=[], accelerator="cpu", devices=1)
 """One Fabric for all examples: only its callback list changes (Fabric itself appends to it)."""
 
-FILTER_KWARGS: Final[_KeywordFilter] = getattr(FABRIC, "_filter_kwargs_for_callback")
+FILTER_KWARGS: Final[_KeywordFilter] = getattr(FABRIC, "_filter_kwargs_for_callback")  # noqa: B009  # private to Fabric
 """Fabric 2.6's keyword filter, used by the written-out reference loop."""
 
 
 def set_fabric_callbacks(callbacks: Sequence[object]) -> None:
-    setattr(FABRIC, "_callbacks", list(callbacks))
+    setattr(FABRIC, "_callbacks", list(callbacks))  # noqa: B010  # private to Fabric
 
 
 HOOKS: Final = ("on_a", "on_b", "on_c")
@@ -251,7 +251,7 @@ Record: TypeAlias = tuple[str, str, dict[str, object]]
 """One callback call: (label, hook, the arguments it received by parameter name, in order)."""
 
 
-class HookFailed(Exception):
+class HookFailedError(Exception):
     """What a callback drawn to raise raises."""
 
 
@@ -282,7 +282,7 @@ class Run:
     def record(self, label: str, hook: str, arguments: dict[str, object], raises: bool) -> object:
         self.log.append((label, hook, {name: self.norm(v) for name, v in arguments.items()}))
         if raises:
-            raise HookFailed(label, hook)
+            raise HookFailedError(label, hook)
         return (label, hook)
 
     def norm(self, value: object) -> object:
@@ -334,8 +334,8 @@ class Run:
             params = hook.params or Params(())
 
             def function(*, receiver: bool) -> types.FunctionType:
-                signature = params.signature(receiver=receiver)
-                return self._function(label, hook_name, signature, hook.raises)
+                signature = params.signature(receiver=receiver)  # noqa: B023 - called within this iteration
+                return self._function(label, hook_name, signature, hook.raises)  # noqa: B023 - called within this iteration
 
             kind = hook.kind
             if kind == "method":
@@ -380,14 +380,14 @@ class Run:
                 namespace[hook_name] = _raising_property(LookupError, label)
         if instance_attributes:
 
-            def __init__(self: object) -> None:
+            def __init__(self: object) -> None:  # noqa: N807 - the class's own __init__
                 for attribute, value in instance_attributes.items():
                     setattr(self, attribute, value)
 
             namespace["__init__"] = __init__
         if dynamic:
 
-            def __getattr__(self: object, attribute: str) -> object:
+            def __getattr__(self: object, attribute: str) -> object:  # noqa: N807 - the class's own __getattr__
                 if attribute in dynamic:
                     return dynamic[attribute]
                 raise AttributeError(attribute)

@@ -383,7 +383,9 @@ def test_first_on_an_unchecked_manager_under_a_handler_skips_the_failures() -> N
     log: Log = []
     handled: list[str] = []
     manager = CallbackManager(
-        None, [Broken(log), Answer("b", "B", log)], errors=lambda cb, hook, exc: handled.append(hook)
+        None,
+        [Broken(log), Answer("b", "B", log)],
+        errors=lambda cb, hook, exc: handled.append(hook),
     )
     assert manager.first("lookup", "k") == "B:k"
     assert handled == ["lookup"]

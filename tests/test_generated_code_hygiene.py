@@ -362,12 +362,16 @@ def received_as_parameters(
         bound = signature.bind(*got_args, **got_kwargs)
         bound.apply_defaults()
         return dict(bound.arguments)
-    names = all_names(case) if kind == "exact" else [
-        *case.positional_only,
-        *case.positional,
-        *([case.var_positional] if case.var_positional else []),
-        *case.subsets[index],
-    ]
+    names = (
+        all_names(case)
+        if kind == "exact"
+        else [
+            *case.positional_only,
+            *case.positional,
+            *([case.var_positional] if case.var_positional else []),
+            *case.subsets[index],
+        ]
+    )
     assert isinstance(received, tuple)
     return dict(zip(names, cast(tuple[object, ...], received), strict=True))
 
@@ -380,7 +384,9 @@ def same(left: dict[str, object], right: dict[str, object]) -> bool:
         other = right[name]
         if isinstance(value, tuple) and isinstance(other, tuple):
             mine, theirs = cast(tuple[object, ...], value), cast(tuple[object, ...], other)
-            if len(mine) != len(theirs) or any(a is not b for a, b in zip(mine, theirs)):
+            if len(mine) != len(theirs) or any(
+                a is not b for a, b in zip(mine, theirs, strict=True)
+            ):
                 return False
         elif isinstance(value, dict) and isinstance(other, dict):
             if not same(cast(dict[str, object], value), cast(dict[str, object], other)):
@@ -591,7 +597,9 @@ ODD_KEYWORDS = [
 ]
 
 
-@pytest.mark.parametrize("keywords", ODD_KEYWORDS, ids=[",".join(k) or "empty" for k in ODD_KEYWORDS])
+@pytest.mark.parametrize(
+    "keywords", ODD_KEYWORDS, ids=[",".join(k) or "empty" for k in ODD_KEYWORDS]
+)
 @pytest.mark.parametrize("count", [1, 4, 6])
 @pytest.mark.parametrize("positional", [0, 2])
 def test_unchecked_keywords_of_any_name_pass_through(
@@ -615,7 +623,9 @@ def test_unchecked_keywords_of_any_name_pass_through(
         assert manager.call.on_any(*args, **values) is None
 
 
-@pytest.mark.parametrize("keywords", ODD_KEYWORDS, ids=[",".join(k) or "empty" for k in ODD_KEYWORDS])
+@pytest.mark.parametrize(
+    "keywords", ODD_KEYWORDS, ids=[",".join(k) or "empty" for k in ODD_KEYWORDS]
+)
 @pytest.mark.parametrize("count", [1, 4, 6])
 def test_unchecked_keywords_of_any_name_do_not_mask_a_callbacks_error(
     keywords: dict[str, object], count: int
@@ -626,7 +636,10 @@ def test_unchecked_keywords_of_any_name_do_not_mask_a_callbacks_error(
     callbacks: list[object] = [TakesAll() for _ in range(count - 1)]
     callbacks.append(failing)
     manager = CallbackManager(None, callbacks)
-    for dispatch_ in (lambda: manager.emit("on_any", **keywords), lambda: manager.call.on_any(**keywords)):
+    for dispatch_ in (
+        lambda: manager.emit("on_any", **keywords),
+        lambda: manager.call.on_any(**keywords),
+    ):
         with pytest.raises(CallbackError) as info:
             dispatch_()
         assert info.value is failing.error

@@ -130,7 +130,7 @@ def test_positive_control_the_detector_sees_a_dict_being_created(
     nothing on this interpreter."""
     fresh = factory()
     assert not has_dict_object(fresh)
-    getattr(fresh, "tag")  # a plain attribute read does not create the dict
+    getattr(fresh, "tag")  # noqa: B009  # a plain attribute read does not create the dict
     assert not has_dict_object(fresh)
     namespace = fresh.__dict__
     assert has_dict_object(fresh)
@@ -187,7 +187,7 @@ def test_a_second_manager_of_the_same_spec_creates_no_dict(kind: str) -> None:
     other.register(callback)
     other.call.on_step(n=1)
     assert not has_dict_object(callback)
-    assert CALLS == [(id(callback), "step 1")]
+    assert [(id(callback), "step 1")] == CALLS
 
 
 @pytest.mark.parametrize("spec", ["checked", "unchecked"])
@@ -205,7 +205,7 @@ def test_a_hook_set_on_the_instance_is_still_detected(spec: str) -> None:
     assert manager.implementers("on_step") == (shadowed,)
     manager.call.on_end()
     manager.call.on_step(n=7)
-    assert CALLS == [(id(instance_only), "instance end"), (id(shadowed), "own step 7")]
+    assert [(id(instance_only), "instance end"), (id(shadowed), "own step 7")] == CALLS
     second = ShadowedHook()  # a second instance of a known class: still its own attribute
     manager.register(second)
     manager.call.on_step(n=8)

@@ -235,7 +235,7 @@ def test_a_manager_in_a_cycle_with_its_callback_is_collected(spec: Any, held: bo
         manager.call.on_step(n=1)
         manager.emit("on_value")
         if held:
-            setattr(owner, "held", manager.call.on_step)
+            setattr(owner, "held", manager.call.on_step)  # noqa: B010  # Owning declares no held
         return [weakref.ref(manager), weakref.ref(owner)]
 
     assert collected(*scenario())

@@ -288,7 +288,7 @@ def test_weak_callbacks_collected_while_other_threads_register_and_dispatch() ->
                 manager.call.on_step(step=i)
                 if i % 50 == 0:
                     gc.collect()
-        except BaseException as exc:  # pragma: no cover - reported below
+        except BaseException as exc:  # noqa: BLE001  # pragma: no cover - reported below
             errors.append(exc)
 
     threads = [threading.Thread(target=churn, args=(n,)) for n in range(4)]

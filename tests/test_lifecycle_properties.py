@@ -102,7 +102,9 @@ class LifecycleMachine(RuleBasedStateMachine):
     def open_a_block(self, count: int, priority: int) -> None:
         added = [self.new(priority, weak=False) for _ in range(count)]
         stack = contextlib.ExitStack()
-        stack.enter_context(self.manager.registered(*(e.callback for e in added), priority=priority))
+        stack.enter_context(
+            self.manager.registered(*(e.callback for e in added), priority=priority)
+        )
         self.entries += added
         self.blocks.append((stack, added))
 

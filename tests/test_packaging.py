@@ -21,7 +21,6 @@ from pathlib import Path
 from typing import NamedTuple
 
 import pytest
-
 from _tools import REPO_ROOT
 
 pytestmark = pytest.mark.skipif(

@@ -462,6 +462,6 @@ def test_an_unchecked_manager_knows_no_reversed_hooks() -> None:
 
 def test_an_unchecked_manager_rejects_a_priority_that_is_not_an_int() -> None:
     manager = CallbackManager(None)
-    with pytest.raises(TypeError, match="^a callback's priority is an int"):
+    with pytest.raises(TypeError, match=r"^a callback's priority is an int"):
         manager.register(Named("a", []), priority="1")  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]
     assert len(manager) == 0

@@ -20,7 +20,7 @@ from typing import Protocol
 
 import pytest
 
-from protocall import CallbackManager, HookCall, ProfileRow, Profiler
+from protocall import CallbackManager, HookCall, Profiler, ProfileRow
 from protocall._profiler import format_ns
 
 
@@ -61,7 +61,11 @@ def test_instances_of_one_class_share_a_row_named_by_the_qualified_name() -> Non
     record(profiler, "on_step", Outer.Logger(), 30)
     [row] = profiler.rows()
     assert (row.hook, row.callback, row.count, row.total_ns, row.max_ns) == (
-        "on_step", "Outer.Logger", 2, 40, 30
+        "on_step",
+        "Outer.Logger",
+        2,
+        40,
+        30,
     )
 
 
@@ -203,7 +207,7 @@ def test_repr_counts_calls_and_rows() -> None:
     profiler = Profiler()
     record(profiler, "on_step", Timer(), 1, 2)
     record(profiler, "on_start", Timer(), 1)
-    assert repr(profiler) == "<protocall.Profiler: 3 calls of 2 hook × callback pairs>"
+    assert repr(profiler) == "<protocall.Profiler: 3 calls of 2 hook × callback pairs>"  # noqa: RUF001 - a multiplication sign
 
 
 # -- as a manager's monitor ----------------------------------------------------------------------

@@ -118,7 +118,9 @@ def normalize(hook: str, args: Sequence[object], kwargs: Mapping[str, object]) -
     return tuple(bound.arguments.values())[1:]
 
 
-def make_function(hook: str, form: Form, record: Recorder, owner: object | None) -> Callable[..., object]:
+def make_function(
+    hook: str, form: Form, record: Recorder, owner: object | None
+) -> Callable[..., object]:
     """A generated implementation of ``hook`` that reports each call to ``record``.
 
     ``owner is None`` makes a method (taking ``self``) for a class namespace; otherwise a plain
@@ -133,7 +135,9 @@ def make_function(hook: str, form: Form, record: Recorder, owner: object | None)
     lines = [f"{'async ' if is_async else ''}def {hook}({head}):"]
     if is_async:
         lines.append("    await _sleep(0)")
-    lines.append(f"    return _record({'self' if owner is None else '_owner'}, {hook!r}, {received})")
+    lines.append(
+        f"    return _record({'self' if owner is None else '_owner'}, {hook!r}, {received})"
+    )
     namespace: dict[str, Any] = {
         "_record": record,
         "_owner": owner,
@@ -163,7 +167,9 @@ class Recipe:
 
     def __repr__(self) -> str:
         parent = self.parent.cls.__name__ if self.parent else None
-        return f"<{self.cls.__name__} parent={parent} protocols={self.protocols} own={dict(self.own)}>"
+        return (
+            f"<{self.cls.__name__} parent={parent} protocols={self.protocols} own={dict(self.own)}>"
+        )
 
 
 @dataclass(eq=False)
@@ -185,7 +191,7 @@ class Logged:
     result: object
 
 
-class Boom(Exception):
+class BoomError(Exception):
     """Raised from inside a callback by the error rule."""
 
 
@@ -201,7 +207,9 @@ def draw_call(data: st.DataObject, hook: str) -> tuple[Args, Kwargs]:
         return (), {}
     if hook == "on_batch":
         loss, step = draw(VALUES), draw(VALUES)
-        return (), ({"loss": loss, "step": step} if draw(st.booleans()) else {"step": step, "loss": loss})
+        return (), (
+            {"loss": loss, "step": step} if draw(st.booleans()) else {"step": step, "loss": loss}
+        )
     if hook == "on_move":
         x, y = draw(VALUES), draw(VALUES)
         style = draw(st.sampled_from(["omit", "positional", "keyword"]))
@@ -221,7 +229,9 @@ def draw_call(data: st.DataObject, hook: str) -> tuple[Args, Kwargs]:
 def same(actual: Iterable[object], expected: Iterable[object]) -> bool:
     """Element-wise identity."""
     actual, expected = list(actual), list(expected)
-    return len(actual) == len(expected) and all(a is e for a, e in zip(actual, expected, strict=True))
+    return len(actual) == len(expected) and all(
+        a is e for a, e in zip(actual, expected, strict=True)
+    )
 
 
 # -- the state machine ----------------------------------------------------------------------
@@ -257,20 +267,31 @@ class ManagerMachine(RuleBasedStateMachine):
     def new_recipe(self, data: st.DataObject, *, nothing: bool = False) -> Recipe:
         """A new generated class; with ``nothing``, one that implements no hook."""
         parent: Recipe | None = None
-        if self.recipes and not nothing:
-            if data.draw(st.booleans(), label="subclass a generated class"):
-                parent = data.draw(st.sampled_from(self.recipes), label="parent")
+        if (
+            self.recipes
+            and not nothing
+            and data.draw(st.booleans(), label="subclass a generated class")
+        ):
+            parent = data.draw(st.sampled_from(self.recipes), label="parent")
         inherited: set[type] = set(parent.cls.__mro__) if parent else set()
         chosen = data.draw(
-            st.lists(st.sampled_from(HOOKS), unique=True, min_size=1 if nothing else 0), label="protocols"
+            st.lists(st.sampled_from(HOOKS), unique=True, min_size=1 if nothing else 0),
+            label="protocols",
         )
         protocols = tuple(h for h in HOOKS if h in chosen and HOOK_PROTOCOLS[h] not in inherited)
         forms: st.SearchStrategy[Form] = st.just("none") if nothing else st.sampled_from(FORMS)
-        own: dict[str, Form] = data.draw(st.dictionaries(st.sampled_from(HOOKS), forms, max_size=3), label="own")
+        own: dict[str, Form] = data.draw(
+            st.dictionaries(st.sampled_from(HOOKS), forms, max_size=3), label="own"
+        )
         number = next(self.counter)
-        namespace: dict[str, object] = {"__module__": __name__, "__qualname__": f"Generated{number}"}
+        namespace: dict[str, object] = {
+            "__module__": __name__,
+            "__qualname__": f"Generated{number}",
+        }
         for hook, form in own.items():
-            namespace[hook] = None if form == "none" else make_function(hook, form, self.record, None)
+            namespace[hook] = (
+                None if form == "none" else make_function(hook, form, self.record, None)
+            )
         bases = ((parent.cls,) if parent else ()) + tuple(HOOK_PROTOCOLS[h] for h in protocols)
         cls = type(f"Generated{number}", bases, namespace)
         recipe = Recipe(cls, parent, own, protocols)
@@ -283,14 +304,14 @@ class ManagerMachine(RuleBasedStateMachine):
         ``require`` forces that hook to be implemented.
         """
         recipe: Recipe | None = None
-        if self.recipes:
-            if data.draw(st.booleans(), label="reuse a class"):
-                recipe = data.draw(st.sampled_from(self.recipes), label="class")
+        if self.recipes and data.draw(st.booleans(), label="reuse a class") is True:
+            recipe = data.draw(st.sampled_from(self.recipes), label="class")
         if recipe is None:
             recipe = self.new_recipe(data)
         callback = recipe.cls()
         overrides: dict[str, Form] = data.draw(
-            st.dictionaries(st.sampled_from(HOOKS), st.sampled_from(FORMS), max_size=2), label="instance hooks"
+            st.dictionaries(st.sampled_from(HOOKS), st.sampled_from(FORMS), max_size=2),
+            label="instance hooks",
         )
         if require is not None and not (
             overrides[require] != "none" if require in overrides else recipe.implements(require)
@@ -317,7 +338,7 @@ class ManagerMachine(RuleBasedStateMachine):
 
     def dispatch(self, hook: str, how: How, args: Args, kwargs: Kwargs) -> object:
         if how == "call" and hook in RETURNING_HOOKS:
-            with pytest.raises(TypeError, match="manager.call would discard"):
+            with pytest.raises(TypeError, match=r"manager\.call would discard"):
                 getattr(self.manager.call, hook)
             how = "emit-name"
         if how == "call":
@@ -357,7 +378,9 @@ class ManagerMachine(RuleBasedStateMachine):
     def construct(self, data: st.DataObject) -> None:
         """The constructor registers a batch (any iterable), copied, in order."""
         batch = [
-            self.new_callback(data, require=data.draw(st.sampled_from(HOOKS), label="required hook"))
+            self.new_callback(
+                data, require=data.draw(st.sampled_from(HOOKS), label="required hook")
+            )
             for _ in range(data.draw(st.integers(0, 3), label="batch size"))
         ]
         given_list: list[object] = [e.callback for e in batch]
@@ -371,9 +394,11 @@ class ManagerMachine(RuleBasedStateMachine):
     @rule(data=st.data())
     def register(self, data: st.DataObject) -> None:
         entry: Entry | None = None
-        if self.removed:
-            if data.draw(st.booleans(), label="re-register a removed callback"):
-                entry = data.draw(st.sampled_from(self.removed), label="removed")
+        if (
+            self.removed
+            and data.draw(st.booleans(), label="re-register a removed callback") is True
+        ):
+            entry = data.draw(st.sampled_from(self.removed), label="removed")
         if entry is None:
             entry = self.new_callback(data)
         if not entry.hooks:
@@ -388,7 +413,9 @@ class ManagerMachine(RuleBasedStateMachine):
         """Subclassing hook Protocols without overriding, or hooks set to None, implements nothing."""
         recipe = self.new_recipe(data, nothing=True)
         callback = recipe.cls()
-        for hook in data.draw(st.lists(st.sampled_from(HOOKS), unique=True, max_size=2), label="None in __dict__"):
+        for hook in data.draw(
+            st.lists(st.sampled_from(HOOKS), unique=True, max_size=2), label="None in __dict__"
+        ):
             vars(callback)[hook] = None
         self.check_implements_nothing(callback)
 
@@ -403,8 +430,12 @@ class ManagerMachine(RuleBasedStateMachine):
     def rebuild_with_batch(self, data: st.DataObject) -> None:
         """A new manager from the current callbacks (or none) plus a batch; all or nothing."""
         keep = data.draw(st.booleans(), label="keep the current callbacks")
-        batch = [self.new_callback(data) for _ in range(data.draw(st.integers(0, 3), label="batch size"))]
-        given_list = [e.callback for e in (self.model if keep else [])] + [e.callback for e in batch]
+        batch = [
+            self.new_callback(data) for _ in range(data.draw(st.integers(0, 3), label="batch size"))
+        ]
+        given_list = [e.callback for e in (self.model if keep else [])] + [
+            e.callback for e in batch
+        ]
         duplicate = bool(given_list) and data.draw(st.booleans(), label="add a duplicate")
         if duplicate:
             given_list.insert(
@@ -472,7 +503,9 @@ class ManagerMachine(RuleBasedStateMachine):
             self.model.append(entry)
         mutator = data.draw(st.sampled_from(self.implementers(hook)), label="mutator")
         if action == "register":
-            target = self.new_callback(data, require=data.draw(st.sampled_from(HOOKS), label="its hook"))
+            target = self.new_callback(
+                data, require=data.draw(st.sampled_from(HOOKS), label="its hook")
+            )
             self.pending[id(mutator), hook] = lambda: self.manager.register(target.callback)
         else:
             target = data.draw(st.sampled_from(self.model), label="to unregister")
@@ -498,12 +531,12 @@ class ManagerMachine(RuleBasedStateMachine):
         raiser = implementers[index]
 
         def fail() -> None:
-            raise Boom(hook)
+            raise BoomError(hook)
 
         self.pending[id(raiser), hook] = fail
         args, kwargs = draw_call(data, hook)
         self.log.clear()
-        with pytest.raises(Boom) as info:
+        with pytest.raises(BoomError) as info:
             self.dispatch(hook, how, args, kwargs)
         assert not self.pending
         self.check_log(hook, args, kwargs, implementers[: index + 1])
@@ -513,7 +546,11 @@ class ManagerMachine(RuleBasedStateMachine):
     @rule(hook=st.sampled_from(HOOKS), data=st.data())
     def unknown_hook_name(self, hook: str, data: st.DataObject) -> None:
         cut = data.draw(st.integers(1, len(hook) - 1), label="cut")
-        typo = hook[:cut] + hook[cut + 1 :] + data.draw(st.sampled_from(["", "s", "x"]), label="suffix")
+        typo = (
+            hook[:cut]
+            + hook[cut + 1 :]
+            + data.draw(st.sampled_from(["", "s", "x"]), label="suffix")
+        )
         if typo in HOOKS:
             return
         with pytest.raises(UnknownHookError):
@@ -533,7 +570,10 @@ class ManagerMachine(RuleBasedStateMachine):
         assert len(manager) == len(callbacks)
         for entry in self.model:
             assert entry.callback in manager
-            assert manager.hooks_of(entry.callback) == entry.hooks, (entry, manager.hooks_of(entry.callback))
+            assert manager.hooks_of(entry.callback) == entry.hooks, (
+                entry,
+                manager.hooks_of(entry.callback),
+            )
         for entry in self.removed:
             assert not self.is_registered(entry.callback)
             assert entry.callback not in manager
@@ -541,7 +581,11 @@ class ManagerMachine(RuleBasedStateMachine):
                 manager.hooks_of(entry.callback)
         for hook in HOOKS:
             expected = self.implementers(hook)
-            assert same(manager.implementers(hook), expected), (hook, manager.implementers(hook), expected)
+            assert same(manager.implementers(hook), expected), (
+                hook,
+                manager.implementers(hook),
+                expected,
+            )
             assert same(manager.implementers(SPEC_METHODS[hook]), expected)
         assert not self.pending
 
@@ -558,7 +602,9 @@ UNCHECKED_NAMES: Final = ("on_fit_start", "on_batch", "setup", "teardown")
 Attribute = Literal["method", "none", "value", "absent"]
 
 
-def fabric_call(callbacks: Sequence[object], hook_name: str, *args: object, **kwargs: object) -> list[object]:
+def fabric_call(
+    callbacks: Sequence[object], hook_name: str, *args: object, **kwargs: object
+) -> list[object]:
     """Lightning Fabric's ``Fabric.call`` loop, written out, returning what the methods return."""
     results: list[object] = []
     for callback in callbacks:
@@ -578,7 +624,7 @@ def fabric_call(callbacks: Sequence[object], hook_name: str, *args: object, **kw
 
 @dataclass
 class FabricWorld:
-    log: list[tuple[str, Args, Kwargs]] = field(default_factory=lambda: [])
+    log: list[tuple[str, Args, Kwargs]] = field(default_factory=lambda: [])  # noqa: PIE807 - pyright strict: list gives list[Unknown]
     counter: Iterator[int] = field(default_factory=itertools.count)
 
     def method(self, label: str) -> Callable[..., object]:
@@ -591,8 +637,12 @@ class FabricWorld:
     def callback(self, data: st.DataObject) -> object:
         """An instance (or, sometimes, the class itself) with random attributes per hook name."""
         number = next(self.counter)
-        attribute: st.SearchStrategy[Attribute] = st.sampled_from(["method", "none", "value", "absent"])
-        class_attributes = data.draw(st.dictionaries(st.sampled_from(UNCHECKED_NAMES), attribute), label="class")
+        attribute: st.SearchStrategy[Attribute] = st.sampled_from(
+            ["method", "none", "value", "absent"]
+        )
+        class_attributes = data.draw(
+            st.dictionaries(st.sampled_from(UNCHECKED_NAMES), attribute), label="class"
+        )
         namespace: dict[str, object] = {"__module__": __name__}
         for name, kind in class_attributes.items():
             if kind != "absent":
@@ -602,7 +652,8 @@ class FabricWorld:
             return cls
         instance = cls()
         instance_attributes = data.draw(
-            st.dictionaries(st.sampled_from(UNCHECKED_NAMES), attribute, max_size=2), label="instance"
+            st.dictionaries(st.sampled_from(UNCHECKED_NAMES), attribute, max_size=2),
+            label="instance",
         )
         for name, kind in instance_attributes.items():
             if kind != "absent":
@@ -651,13 +702,15 @@ def test_unchecked_manager_matches_fabric_loop(data: st.DataObject) -> None:
             kwargs = data.draw(st.dictionaries(st.sampled_from(["a", "b"]), VALUES), label="kwargs")
             world.log.clear()
             if step == "call":
-                result, caught = run_recording(lambda: getattr(manager.call, name)(*args, **kwargs))
+                result, caught = run_recording(lambda: getattr(manager.call, name)(*args, **kwargs))  # noqa: B023 - called within this iteration
                 assert result is None
             else:
-                result, caught = run_recording(lambda: manager.emit(name, *args, **kwargs))
+                result, caught = run_recording(lambda: manager.emit(name, *args, **kwargs))  # noqa: B023 - called within this iteration
             got = list(world.log)
             world.log.clear()
-            expected_result, expected_caught = run_recording(lambda: fabric_call(model, name, *args, **kwargs))
+            expected_result, expected_caught = run_recording(
+                lambda: fabric_call(model, name, *args, **kwargs)  # noqa: B023 - called within this iteration
+            )
             assert len(got) == len(world.log)
             for (label, a, k), (expected_label, ea, ek) in zip(got, world.log, strict=True):
                 assert label == expected_label
@@ -666,7 +719,8 @@ def test_unchecked_manager_matches_fabric_loop(data: st.DataObject) -> None:
                 assert result == expected_result
             assert caught == expected_caught
             assert same(
-                manager.implementers(name), [cb for cb in model if callable(getattr(cb, name, None))]
+                manager.implementers(name),
+                [cb for cb in model if callable(getattr(cb, name, None))],
             )
         assert same(manager.callbacks, model)
         assert len(manager) == len(model)

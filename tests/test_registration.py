@@ -15,8 +15,8 @@ import re
 import warnings
 import weakref
 from collections.abc import Callable
+from typing import Any, ClassVar, Protocol
 from unittest import mock
-from typing import Any, Protocol
 from unittest.mock import Mock
 
 import pytest
@@ -228,7 +228,8 @@ def test_a_renamed_positional_or_keyword_parameter_is_refused_because_callers_ma
     assert refusal(CallbackManager(Hooks), RenamedParameter()) == (
         "cannot register RenamedParameter: RenamedParameter.on_step(self, epoch: int, *, "
         "loss: float) -> None cannot accept every call of the hook Hooks.on_step: the call "
-        "on_step(step=..., loss=...) fails (got an unexpected keyword argument 'step'). " + ON_STEP_FIX
+        "on_step(step=..., loss=...) fails (got an unexpected keyword argument 'step'). "
+        + ON_STEP_FIX
     )
 
 
@@ -254,7 +255,8 @@ def test_an_extra_required_parameter_is_refused() -> None:
     assert refusal(CallbackManager(Hooks), ExtraRequired()) == (
         "cannot register ExtraRequired: ExtraRequired.on_step(self, step: int, batch: int, *, "
         "loss: float) -> None cannot accept every call of the hook Hooks.on_step: the call "
-        "on_step(step=..., loss=...) fails (missing 1 required positional argument: 'batch'). " + ON_STEP_FIX
+        "on_step(step=..., loss=...) fails (missing 1 required positional argument: 'batch'). "
+        + ON_STEP_FIX
     )
 
 
@@ -341,7 +343,9 @@ def test_an_implementation_without_star_args_for_a_hook_with_star_args_is_refuse
         "cannot register NoStarArgs: NoStarArgs.on_items(self, first: int) -> None cannot accept "
         "every call of the hook Variadic.on_items: the call on_items("
     )
-    assert message.endswith("Give it the hook's parameters: def on_items(self, *items: int) -> None.")
+    assert message.endswith(
+        "Give it the hook's parameters: def on_items(self, *items: int) -> None."
+    )
 
 
 class NoStarStarKwargs:
@@ -356,7 +360,9 @@ def test_an_implementation_without_star_star_kwargs_for_a_hook_with_star_star_kw
         "cannot register NoStarStarKwargs: NoStarStarKwargs.on_extra(self, *, known: int = 0) -> "
         "None cannot accept every call of the hook Variadic.on_extra: the call on_extra("
     )
-    assert message.endswith("Give it the hook's parameters: def on_extra(self, **extra: int) -> None.")
+    assert message.endswith(
+        "Give it the hook's parameters: def on_extra(self, **extra: int) -> None."
+    )
 
 
 def test_the_refused_call_of_a_star_star_kwargs_hook_shows_no_internal_name() -> None:
@@ -627,7 +633,7 @@ def test_extra_optional_parameters_are_accepted_and_keep_their_defaults() -> Non
 
 
 class StaticAndClassMethods:
-    seen: list[object] = []
+    seen: ClassVar[list[object]] = []
 
     @staticmethod
     def on_query(key: str) -> int:
@@ -728,7 +734,9 @@ def test_the_suggested_fix_shows_annotations_as_written_under_postponed_evaluati
         def on_event(self) -> None: ...
 
     message = refusal(CallbackManager(StringAnnotated), Wrong())
-    assert message.endswith("Give it the hook's parameters: def on_event(self, count: int) -> None.")
+    assert message.endswith(
+        "Give it the hook's parameters: def on_event(self, count: int) -> None."
+    )
 
 
 # -- a class changed after its first registration ---------------------------------------------

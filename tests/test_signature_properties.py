@@ -83,7 +83,9 @@ class Sig:
                     parts.append("*args")
                 elif any(p.kind == "kwonly" for p in self.params):
                     parts.append("*")
-            parts += [f"{p.name}=None" if p.default else p.name for p in self.params if p.kind == kind]
+            parts += [
+                f"{p.name}=None" if p.default else p.name for p in self.params if p.kind == kind
+            ]
             if kind == "posonly" and any(p.kind == "posonly" for p in self.params):
                 parts.append("/")
         if self.varkw:
@@ -187,7 +189,9 @@ def delivered(hook: Sig, implementation: Sig, call: Call, *, keyword_subsets: bo
 def rejected_call(hook: Sig, implementation: Sig, *, keyword_subsets: bool) -> Call | None:
     """A hook call the implementation cannot accept, or None if it accepts them all."""
     for call in hook_calls(hook, implementation):
-        if not binds(implementation, delivered(hook, implementation, call, keyword_subsets=keyword_subsets)):
+        if not binds(
+            implementation, delivered(hook, implementation, call, keyword_subsets=keyword_subsets)
+        ):
             return call
     return None
 
@@ -233,9 +237,16 @@ def hook_signatures(draw: st.DrawFn) -> Sig:
     counts = [draw(st.integers(0, 2), label=f"{kind} count") for kind in KINDS]
     params: list[Param] = []
     for kind, count in zip(KINDS, counts, strict=True):
-        params += [Param(names.pop(), kind, draw(st.booleans(), label="default")) for _ in range(count)]
+        params += [
+            Param(names.pop(), kind, draw(st.booleans(), label="default")) for _ in range(count)
+        ]
     return canonical(
-        Sig(tuple(params), varargs=draw(st.booleans()), varkw=draw(st.booleans()), is_async=draw(st.booleans()))
+        Sig(
+            tuple(params),
+            varargs=draw(st.booleans()),
+            varkw=draw(st.booleans()),
+            is_async=draw(st.booleans()),
+        )
     )
 
 
@@ -290,7 +301,9 @@ def hook_and_implementation(draw: st.DrawFn) -> tuple[Sig, Sig]:
     hook = draw(hook_signatures(), label="hook")
     implementation = hook
     for _ in range(draw(st.integers(0, 3), label="mutations")):
-        implementation = canonical(draw(mutations(implementation), label="mutation")(implementation))
+        implementation = canonical(
+            draw(mutations(implementation), label="mutation")(implementation)
+        )
     return hook, implementation
 
 
@@ -308,7 +321,9 @@ def define(source: str, name: str) -> Any:
 def function(sig: Sig) -> Callable[..., object]:
     """A function with this signature that returns the arguments it received."""
     head = "async def" if sig.is_async else "def"
-    return cast(Callable[..., object], define(f"{head} f({sig.source()}):\n    return dict(locals())", "f"))
+    return cast(
+        Callable[..., object], define(f"{head} f({sig.source()}):\n    return dict(locals())", "f")
+    )
 
 
 def arguments(call: Call) -> tuple[tuple[object, ...], dict[str, object]]:
@@ -440,7 +455,9 @@ def test_registration_accepts_exactly_the_valid_implementations(pair: tuple[Sig,
     # Dispatch every hook call: the implementation gets exactly the argument objects it is due.
     for call in hook_calls(hook, implementation):
         args, kwargs = arguments(call)
-        due_args, due_kwargs = arguments(delivered(hook, implementation, call, keyword_subsets=KEYWORD_ONLY_SUBSETS))
+        due_args, due_kwargs = arguments(
+            delivered(hook, implementation, call, keyword_subsets=KEYWORD_ONLY_SUBSETS)
+        )
         due = sorted(map(id, [*due_args, *due_kwargs.values()]))
         results = run(manager.emit(HOOK, *args, **kwargs))
         assert isinstance(results, list) and len(cast(list[object], results)) == 1, results
@@ -460,8 +477,13 @@ def test_oracle_can_switch_on_keyword_only_subsets() -> None:
     assert not is_valid(hook, nothing, keyword_subsets=False)
     assert is_valid(hook, only_b, keyword_subsets=True)
     assert is_valid(hook, nothing, keyword_subsets=True)
-    assert not is_valid(hook, renamed, keyword_subsets=True)  # positional-or-keyword: still required
-    assert delivered(hook, only_b, (1, frozenset({"b", "c"})), keyword_subsets=True) == (1, frozenset({"b"}))
+    assert not is_valid(
+        hook, renamed, keyword_subsets=True
+    )  # positional-or-keyword: still required
+    assert delivered(hook, only_b, (1, frozenset({"b", "c"})), keyword_subsets=True) == (
+        1,
+        frozenset({"b"}),
+    )
 
 
 # -- regressions found by the property ---------------------------------------------------------
@@ -470,6 +492,7 @@ def test_oracle_can_switch_on_keyword_only_subsets() -> None:
 def test_rejecting_a_hook_with_positional_only_parameters() -> None:
     """Was: the fix in the message put ``self`` (positional-or-keyword) before the hook's
     positional-only parameters, so rejecting raised ValueError instead of RegistrationError."""
+
     class PositionalOnly(Protocol):
         def on_event(self, x: int, /) -> None: ...
 
@@ -484,6 +507,7 @@ def test_rejecting_a_hook_with_positional_only_parameters() -> None:
 def test_extra_keyword_named_like_a_parameter() -> None:
     """Was: the keyword probing a hook's ``**kwargs`` was a fresh name only, so an implementation
     that fails on a keyword named like one of its positional parameters was accepted."""
+
     class TakesExtras(Protocol):
         def on_event(self, x: int, /, **kwargs: object) -> None: ...
 
@@ -500,6 +524,7 @@ def test_extra_keyword_named_like_a_parameter() -> None:
 def test_number_of_extra_positionals() -> None:
     """Was: a hook's ``*args`` was probed with exactly two extra positional arguments, so an
     implementation needing one, or taking at most two, was accepted."""
+
     class TakesArgs(Protocol):
         def on_event(self, *args: int) -> None: ...
 
@@ -508,6 +533,7 @@ def test_number_of_extra_positionals() -> None:
 
     with pytest.raises(TypeError):
         cast(Any, NeedsOne()).on_event()
+
     class TakesTwo:  # on_event(1, 2, 3) is a valid hook call but fails here
         def on_event(self, a: int = 0, b: int = 0) -> None: ...
 
@@ -522,6 +548,7 @@ def test_positional_only_name_passed_into_kwargs() -> None:
     """Was (Python < 3.13): ``inspect.Signature.bind`` refuses ``f=`` for ``(f=0, /, **kwargs)``
     although Python binds it into ``kwargs``, so this valid implementation was rejected on 3.11
     and 3.12 and accepted on 3.13."""
+
     class KeywordOnly(Protocol):
         def on_event(self, *, f: int = 0) -> None: ...
 

@@ -181,7 +181,9 @@ class WithStatic(Protocol):
 
 
 def test_a_spec_with_a_staticmethod_is_a_type_error() -> None:
-    with pytest.raises(TypeError, match=r"^WithStatic\.on_static is a staticmethod; .*plain method$"):
+    with pytest.raises(
+        TypeError, match=r"^WithStatic\.on_static is a staticmethod; .*plain method$"
+    ):
         make_manager(WithStatic)
 
 

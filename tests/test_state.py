@@ -322,7 +322,9 @@ def test_a_lenient_restore_restores_what_matches_and_returns_the_rest() -> None:
 
 
 def test_a_state_that_is_not_a_mapping_is_a_type_error() -> None:
-    with pytest.raises(TypeError, match=r"takes the mapping that state_dict\(\) returned .* not list"):
+    with pytest.raises(
+        TypeError, match=r"takes the mapping that state_dict\(\) returned .* not list"
+    ):
         restore_state([Counter()], [("Counter", {})], strict=False)  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]
 
 
@@ -383,7 +385,9 @@ def test_a_manager_lenient_load_returns_the_unmatched_keys() -> None:
 
 
 def test_the_constructor_refuses_two_stateful_callbacks_with_one_key() -> None:
-    with pytest.raises(RegistrationError, match=r"state key 'Counter' is the key of another Counter"):
+    with pytest.raises(
+        RegistrationError, match=r"state key 'Counter' is the key of another Counter"
+    ):
         CallbackManager(Hooks, [Plain(), Counter(), Counter()])
 
 

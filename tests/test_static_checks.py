@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any, Final
 
 import pytest
-
 from _checkers import REPO_ROOT, run_tool, script
 
 STUBS: Final = REPO_ROOT / "stubs"
@@ -37,7 +36,9 @@ def test_mypy_strict_is_clean_on_src_and_tests() -> None:
 def test_pyright_strict_is_clean_on_src_and_tests() -> None:
     result = run_tool([script("pyright"), "--pythonpath", sys.executable])
     assert "typeCheckingMode" in (REPO_ROOT / "pyproject.toml").read_text(encoding="utf-8")
-    assert result.returncode == 0, f"pyright (strict) reported errors:\n{result.stdout}{result.stderr}"
+    assert result.returncode == 0, (
+        f"pyright (strict) reported errors:\n{result.stdout}{result.stderr}"
+    )
 
 
 def _verifytypes() -> dict[str, Any]:
@@ -75,8 +76,13 @@ def test_there_are_stubs_to_check() -> None:
 def test_stubs_match_the_installed_package(module: str) -> None:
     """Every name and signature in the stub exists at run time (the stubs are partial on purpose)."""
     command = [
-        sys.executable, "-m", "mypy.stubtest", module,
-        "--mypy-config-file", "mypy.ini", "--ignore-missing-stub",
+        sys.executable,
+        "-m",
+        "mypy.stubtest",
+        module,
+        "--mypy-config-file",
+        "mypy.ini",
+        "--ignore-missing-stub",
     ]
     allowlist = STUBS / f"{module}-allowlist.txt"
     if allowlist.exists():

@@ -18,6 +18,7 @@ interleaving they explore.
 
 from __future__ import annotations
 
+import itertools
 import sys
 import threading
 import time
@@ -136,7 +137,7 @@ def check_snapshot(results: list[object], stable: list[Counting]) -> None:
         count = sum(1 for r in results if r is callback)
         assert count == 1, f"a callback registered throughout was reached {count} times"
     assert len({id(r) for r in results}) == len(results), "a callback was reached twice"
-    priorities = [getattr(r, "priority") for r in results]
+    priorities = [getattr(r, "priority") for r in results]  # noqa: B009  # the static type is object
     assert priorities == sorted(priorities, reverse=True), priorities
     positions = [next(i for i, r in enumerate(results) if r is c) for c in stable]
     assert positions == sorted(positions)
@@ -223,7 +224,7 @@ def test_stress_register_unregister_and_dispatch(kind: str) -> None:
     callbacks = manager.callbacks
     assert {id(c) for c in callbacks} == expected
     assert len(callbacks) == len(manager) == len(expected)
-    priorities = [getattr(c, "priority") for c in callbacks]
+    priorities = [getattr(c, "priority") for c in callbacks]  # noqa: B009  # the static type is object
     assert priorities == sorted(priorities, reverse=True)
     assert manager.implementers("on_tick") == callbacks
     counting = tuple(c for c in callbacks if isinstance(c, Counting))
@@ -231,16 +232,18 @@ def test_stress_register_unregister_and_dispatch(kind: str) -> None:
     if kind == "checked":
         for registered in callbacks:
             both = isinstance(registered, Counting)
-            assert manager.hooks_of(registered) == ({"on_tick", "on_value"} if both else {"on_tick"})
+            assert manager.hooks_of(registered) == (
+                {"on_tick", "on_value"} if both else {"on_tick"}
+            )
     for batch in left_registered:  # each thread's batch keeps its order within a priority
-        for first, second in zip(batch, batch[1:]):
-            if getattr(first, "priority") == getattr(second, "priority"):
+        for first, second in itertools.pairwise(batch):
+            if getattr(first, "priority") == getattr(second, "priority"):  # noqa: B009  # the static type is object
                 assert callbacks.index(first) < callbacks.index(second)
 
-    before = {id(c): getattr(c, "ticks") for c in all_transients + list(stable)}
+    before = {id(c): getattr(c, "ticks") for c in all_transients + list(stable)}  # noqa: B009  # the static type is object
     manager.call.on_tick(n=1)
     for each in [*all_transients, *stable]:
-        delta = getattr(each, "ticks") - before[id(each)]
+        delta = getattr(each, "ticks") - before[id(each)]  # noqa: B009  # the static type is object
         assert delta == (1 if id(each) in expected else 0)
     assert emit_values(manager) == list(counting)
 
@@ -349,7 +352,7 @@ def test_a_dispatch_after_register_returned_in_another_thread_includes_it(
         try:
             for round_ in range(ROUNDS):
                 callback = Counting()
-                assert registrar.run(lambda: manager.register(callback)).wait(JOIN_SECONDS)
+                assert registrar.run(lambda: manager.register(callback)).wait(JOIN_SECONDS)  # noqa: B023 - waited for within this iteration
                 assert registrar.errors == []
                 if via == "call":
                     manager.call.on_tick(n=1)
@@ -361,7 +364,7 @@ def test_a_dispatch_after_register_returned_in_another_thread_includes_it(
                 elif callback.ticks != 1:
                     missed.append(f"round {round_}: {via} reached it {callback.ticks} times")
                 reached = callback.ticks
-                assert registrar.run(lambda: manager.unregister(callback)).wait(JOIN_SECONDS)
+                assert registrar.run(lambda: manager.unregister(callback)).wait(JOIN_SECONDS)  # noqa: B023 - waited for within this iteration
                 assert registrar.errors == []
                 if via == "emit":
                     if callback in emit_values(manager):

@@ -35,7 +35,6 @@ from pathlib import Path
 from typing import Any, Final, Literal
 
 import pytest
-
 from _checkers import REPO_ROOT, oldest_mypy, run_tool, script
 
 CASES_DIR: Final = REPO_ROOT / "tests" / "typing"
@@ -112,40 +111,64 @@ _MYPY_6709: Final = (
 KNOWN_GAPS: Final[tuple[Gap, ...]] = (
     *_gaps(_MYPY, "fail_callbacks.py", (37,), "missed", _MYPY_6709),
     *_gaps(
-        ("ty",), "fail_callbacks.py", (65,), "missed",
+        ("ty",),
+        "fail_callbacks.py",
+        (65,),
+        "missed",
         "ty does not report a non-callable class attribute that overrides a Protocol method",
     ),
     *_gaps(
-        (*_MYPY, "pyrefly"), "fail_variance.py", (44,), "missed",
+        (*_MYPY, "pyrefly"),
+        "fail_variance.py",
+        (44,),
+        "missed",
         "deleting a property without a deleter is not reported",
     ),
     *_gaps(
-        (*_MYPY, "ty", "pyrefly"), "pass_hook_results.py", (38, 44), "false positive",
+        (*_MYPY, "ty", "pyrefly"),
+        "pass_hook_results.py",
+        (38, 44),
+        "false positive",
         "a hook declared -> Any matches both the list overload of emit and the awaitable one; by the "
         "typing spec's overload rules (an Any argument that makes overloads with different results "
         "match) the call is Any. pyright takes the first match: list[Any].",
     ),
     *_gaps(
-        ("ty",), "pass_hook_results.py", (40, 41, 42, 43), "false positive",
+        ("ty",),
+        "pass_hook_results.py",
+        (40, 41, 42, 43),
+        "false positive",
         "ty solves a generic or Self hook's result to Never to match the first overload of emit "
         "and first (the one for hooks declared -> Any): list[Any] and Any, not the hook's result",
     ),
     *_gaps(
-        ("pyright", "ty"), "pass_generic_specs.py", (64,), "false positive",
+        ("pyright", "ty"),
+        "pass_generic_specs.py",
+        (64,),
+        "false positive",
         "a bare generic class has Unknown type arguments (pyright strict reports "
         "reportUnknownMemberType; the result is list[Unknown]): write Hooks[int].on_predict",
     ),
     *_gaps(
-        ("ty",), "pass_overloaded_hooks.py", (42, 43, 44, 45, 46), "false positive",
+        ("ty",),
+        "pass_overloaded_hooks.py",
+        (42, 43, 44, 45, 46),
+        "false positive",
         "ty captures an overloaded function's first overload's parameters in a ParamSpec and "
         "the union of all the overloads' results",
     ),
     *_gaps(
-        ("pyrefly",), "pass_overloaded_hooks.py", (44, 46), "false positive",
+        ("pyrefly",),
+        "pass_overloaded_hooks.py",
+        (44, 46),
+        "false positive",
         "pyrefly gives the first overload's result for an overloaded hook passed to emit or first",
     ),
     *_gaps(
-        ("pyrefly",), "fail_overloaded_hooks.py", (31, 32, 33), "missed",
+        ("pyrefly",),
+        "fail_overloaded_hooks.py",
+        (31, 32, 33),
+        "missed",
         "pyrefly checks no arguments (and gives the first overload's result) for an overloaded "
         "hook passed to emit",
     ),
@@ -212,9 +235,12 @@ def _run_mypy(executable: str | Path, label: str) -> Report:
     result = run_tool(
         [
             str(executable),
-            "--config-file", "mypy.ini",
-            "--cache-dir", str(REPO_ROOT / ".cache" / "mypy-typing-cases" / f"{label}-{version}"),
-            "--python-executable", sys.executable,
+            "--config-file",
+            "mypy.ini",
+            "--cache-dir",
+            str(REPO_ROOT / ".cache" / "mypy-typing-cases" / f"{label}-{version}"),
+            "--python-executable",
+            sys.executable,
             *CASE_FILES,
         ],
         cwd=CASES_DIR,
@@ -230,8 +256,13 @@ def _run_pyright() -> Report:
     version = _version(executable)
     result = run_tool(
         [
-            executable, "--outputjson", "--project", "pyrightconfig.json",
-            "--pythonpath", sys.executable, *CASE_FILES,
+            executable,
+            "--outputjson",
+            "--project",
+            "pyrightconfig.json",
+            "--pythonpath",
+            sys.executable,
+            *CASE_FILES,
         ],
         cwd=CASES_DIR,
     )
@@ -256,8 +287,17 @@ def _run_ty() -> Report:
     version = _version(executable)
     result = run_tool(
         [
-            executable, "check", "--python", sys.executable, "--python-version", "3.11",
-            "--output-format", "concise", "--color", "never", *CASE_FILES,
+            executable,
+            "check",
+            "--python",
+            sys.executable,
+            "--python-version",
+            "3.11",
+            "--output-format",
+            "concise",
+            "--color",
+            "never",
+            *CASE_FILES,
         ],
         cwd=CASES_DIR,
     )
@@ -272,9 +312,17 @@ def _run_pyrefly() -> Report:
     version = _version(executable)
     result = run_tool(
         [
-            executable, "check", "--config", "pyrefly.toml",
-            "--python-interpreter-path", sys.executable,
-            "--output-format", "json", "--summary", "none", *CASE_FILES,
+            executable,
+            "check",
+            "--config",
+            "pyrefly.toml",
+            "--python-interpreter-path",
+            sys.executable,
+            "--output-format",
+            "json",
+            "--summary",
+            "none",
+            *CASE_FILES,
         ],
         cwd=CASES_DIR,
     )
@@ -327,12 +375,16 @@ def reports() -> Iterator[Reports]:
 def marked_lines(file: str) -> frozenset[int]:
     """The lines of case file ``file`` that end with an ``# E: <why>`` marker."""
     text = (CASES_DIR / file).read_text(encoding="utf-8")
-    return frozenset(number for number, line in enumerate(text.splitlines(), 1) if _MARKER.search(line))
+    return frozenset(
+        number for number, line in enumerate(text.splitlines(), 1) if _MARKER.search(line)
+    )
 
 
 def expected_lines(checker: CheckerName, file: str) -> frozenset[int]:
     """The marked lines, corrected by the limits and the known gaps of ``checker``."""
-    gaps: list[Gap | Limit] = [gap for gap in KNOWN_GAPS if gap.checker == checker and gap.file == file]
+    gaps: list[Gap | Limit] = [
+        gap for gap in KNOWN_GAPS if gap.checker == checker and gap.file == file
+    ]
     gaps.extend(limit for limit in LIMITS if limit.file == file)
     missed = {gap.line for gap in gaps if gap.kind == "missed"}
     spurious = {gap.line for gap in gaps if gap.kind == "false positive"}
@@ -370,7 +422,9 @@ def test_known_gaps_point_at_their_case(gap: Gap | Limit) -> None:
 
 @pytest.mark.parametrize("file", CASE_FILES)
 @pytest.mark.parametrize("checker", CHECKERS)
-def test_checker_reports_exactly_the_marked_lines(checker: CheckerName, file: str, reports: Reports) -> None:
+def test_checker_reports_exactly_the_marked_lines(
+    checker: CheckerName, file: str, reports: Reports
+) -> None:
     report = reports[checker]
     reported = report.lines.get(file, frozenset())
     expected = expected_lines(checker, file)

@@ -7,7 +7,7 @@ are accepted. The lookups are cached per hook name and redone when the registrat
 """
 
 import warnings
-from typing import Any
+from typing import Any, ClassVar
 from unittest.mock import Mock
 
 import pytest
@@ -127,7 +127,9 @@ def test_the_skip_warning_is_an_error_under_filterwarnings_error() -> None:
     manager = CallbackManager(None, [NotCallableHook()])
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        with pytest.raises(UserWarning, match=r"^Skipping the callback `NotCallableHook\.on_anything`"):
+        with pytest.raises(
+            UserWarning, match=r"^Skipping the callback `NotCallableHook\.on_anything`"
+        ):
             manager.call.on_anything()
 
 
@@ -150,7 +152,7 @@ def test_the_same_object_may_be_registered_twice_and_is_called_twice() -> None:
 
 def test_a_class_may_be_registered_and_its_functions_are_called_unbound() -> None:
     class Static:
-        received: list[object] = []
+        received: ClassVar[list[object]] = []
 
         def on_anything(*args: object) -> None:  # pyright: ignore[reportSelfClsParameterName]
             Static.received.extend(args)

@@ -65,9 +65,7 @@ def test_more_shapes_than_it_remembers_still_dispatch_correctly(labels: list[str
     for count in range(40):
         kwargs: dict[str, object] = {f"k{count}": count}
         manager.call.on_event(*range(count % 3), **kwargs)
-        assert log[-len(labels) :] == [
-            (label, tuple(range(count % 3)), kwargs) for label in labels
-        ]
+        assert log[-len(labels) :] == [(label, tuple(range(count % 3)), kwargs) for label in labels]
 
 
 class Boom:

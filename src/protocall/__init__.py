@@ -11,7 +11,7 @@ from ._errors import HookErrorGroup, HookNameWarning, RegistrationError, Unknown
 from ._manager import CallbackManager, Prioritized
 from ._monitoring import HookCall
 from ._policies import ErrorHandler, ErrorPolicy
-from ._profiler import ProfileRow, Profiler
+from ._profiler import Profiler, ProfileRow
 from ._spec import hookspec
 from ._state import StateKeys
 from ._typing import CallbackOf

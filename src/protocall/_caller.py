@@ -38,7 +38,7 @@ class HookCaller:
         name = repr(args[0]) if args and isinstance(args[0], str) else "'name'"
         raise TypeError(
             f"manager.call is not callable: call a hook as an attribute, manager.call.<hook>(...), "
-            f"or by its name with manager.emit({name}, ...) (Fabric's call(\"name\", ...))"
+            f'or by its name with manager.emit({name}, ...) (Fabric\'s call("name", ...))'
         )
 
     def __dir__(self) -> list[str]:

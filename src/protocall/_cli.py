@@ -161,7 +161,7 @@ def _check_class(spec: type, cls: type[object]) -> tuple[list[str], list[str]]:
 
     try:
         instance = cls.__new__(cls)
-    except Exception as error:
+    except Exception as error:  # noqa: BLE001 - the user's __new__ failing is reported
         return [f"cannot be checked: {cls.__qualname__}.__new__ failed: {_describe(error)}"], []
     errors: list[str] = []
     with warnings.catch_warnings(record=True) as caught:
@@ -170,7 +170,7 @@ def _check_class(spec: type, cls: type[object]) -> tuple[list[str], list[str]]:
             CallbackManager(spec).register(instance)
         except RegistrationError as error:
             errors.append(str(error))
-        except Exception as error:
+        except Exception as error:  # noqa: BLE001 - whatever the check raised is reported
             errors.append(f"checking it raised {_describe(error)}")
     return errors, [str(warning.message) for warning in caught]
 
@@ -219,7 +219,7 @@ def _load(target: str) -> object:
         found: object = importlib.import_module(module_name)
     except ImportError as error:
         raise TargetError(f"cannot import {module_name!r}: {_describe(error)}") from None
-    except Exception as error:
+    except Exception as error:  # noqa: BLE001 - the user's module failing to import is reported
         raise TargetError(f"importing {module_name!r} failed: {_describe(error)}") from None
     for depth, name in enumerate(qualname.split(".")):
         try:

@@ -56,8 +56,8 @@ if TYPE_CHECKING:
 
 __all__ = [
     "GENERIC_SHAPE",
-    "STRAIGHT_LINE_LIMIT",
     "SKIPPED",
+    "STRAIGHT_LINE_LIMIT",
     "CodeKey",
     "Mode",
     "Shape",
@@ -227,7 +227,9 @@ def code_for(key: CodeKey) -> types.CodeType:
 
     source = "\n".join(_template(key)) + "\n"
     shown = not key.arguments
-    filename = f"<protocall {key.form} {key.mode} dispatcher {key.implementers}: ({key.shape.parameters})>"
+    filename = (
+        f"<protocall {key.form} {key.mode} dispatcher {key.implementers}: ({key.shape.parameters})>"
+    )
     if not shown:
         filename = f"<protocall {key.mode} dispatcher for a call shape>"
     namespace: dict[str, Any] = {}

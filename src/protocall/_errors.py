@@ -75,7 +75,12 @@ class HookErrorGroup(ExceptionGroup[Exception]):
     results: list[object]
 
     def __new__(
-        cls, message: str, exceptions: Sequence[Exception], *, hook: str = "", results: Sequence[object] = ()
+        cls,
+        message: str,
+        exceptions: Sequence[Exception],
+        *,
+        hook: str = "",
+        results: Sequence[object] = (),
     ) -> Self:
         group = super().__new__(cls, message, exceptions)
         group.hook = hook
@@ -83,7 +88,12 @@ class HookErrorGroup(ExceptionGroup[Exception]):
         return group
 
     def __init__(
-        self, message: str, exceptions: Sequence[Exception], *, hook: str = "", results: Sequence[object] = ()
+        self,
+        message: str,
+        exceptions: Sequence[Exception],
+        *,
+        hook: str = "",
+        results: Sequence[object] = (),
     ) -> None:
         super().__init__(message, exceptions)
 
@@ -97,7 +107,7 @@ _PACKAGE: Final = os.path.dirname(os.path.abspath(__file__)) + os.sep
 
 def _is_protocall(filename: str) -> bool:
     """Is this a frame of protocall: one of its modules, or a generated dispatcher?"""
-    return filename.startswith(_PACKAGE) or filename.startswith("<protocall")
+    return filename.startswith((_PACKAGE, "<protocall"))
 
 
 def warn_at_caller(message: str, category: type[Warning]) -> None:

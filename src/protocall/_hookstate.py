@@ -224,9 +224,7 @@ class HookState:
         that :meth:`_key` reads."""
         self._inline = ((), ())
         form, _ = form_for(len(methods), recovering=self.recovery is not None)
-        if form != "straight" or self.concurrent or not any(
-            type(m) is WeakTarget for m in methods
-        ):
+        if form != "straight" or self.concurrent or not any(type(m) is WeakTarget for m in methods):
             return methods
         entries: list[object] = []
         weak: list[int] = []

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import copy as _copy
 import weakref
-from contextlib import contextmanager
 from collections.abc import Callable, Coroutine, Generator, Iterable, Iterator, Mapping
+from contextlib import contextmanager, suppress
 from typing import (
     TYPE_CHECKING,
     Any,
@@ -28,17 +28,17 @@ from typing import (
     overload,
 )
 
-from ._hookstate import HookState
-from ._policies import ErrorPolicy, Recovery, check_policy, recovery
+from ._caller import HookCaller
 from ._errors import RegistrationError
+from ._hookstate import HookState
+from ._monitoring import Monitor, MonitoredImplementers
+from ._policies import ErrorPolicy, Recovery, check_policy, recovery
+from ._prioritized import Prioritized
 from ._registry import Registration, Registry, Weak, resolved
-from ._state import StateKeys, check_unique_keys
 from ._spec import hook_table
+from ._state import StateKeys, check_unique_keys
 from ._strategy import CheckedStrategy, Strategy, duplicate_error
 from ._unchecked import UncheckedStrategy
-from ._caller import HookCaller
-from ._monitoring import Monitor, MonitoredImplementers
-from ._prioritized import Prioritized
 from ._validate import Implementation
 
 if TYPE_CHECKING:
@@ -210,7 +210,9 @@ class CallbackManager(Generic[T]):
                 implemented.append((callback, priority, strategy.implement(callback), weak))
             except RegistrationError as exc:
                 if origins is not None:
-                    exc.add_note(f"protocall: the callback comes from the entry point {origins[index]}")
+                    exc.add_note(
+                        f"protocall: the callback comes from the entry point {origins[index]}"
+                    )
                 raise
         entries = [self._entry(c, p, i, weak) for c, p, i, weak in implemented]
         if warn:  # before registering: a warning turned into an error registers nothing
@@ -433,10 +435,8 @@ class CallbackManager(Generic[T]):
         self, hook: object, mode: Mode, cache: dict[object, Callable[..., Any]]
     ) -> Callable[..., Any]:
         dispatcher = self._dispatcher(self._strategy.hook_name(hook), mode)
-        try:
+        with suppress(TypeError):  # an unhashable callable names the hook: look it up each time
             cache[hook] = dispatcher
-        except TypeError:  # an unhashable callable names the hook: look it up each time
-            pass
         return dispatcher
 
     def _dispatcher(self, name: str, mode: Mode) -> Callable[..., Any]:

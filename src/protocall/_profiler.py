@@ -72,7 +72,12 @@ class ProfileRow:
 
     def _fields(self) -> tuple[str, str, int, int, float, int]:
         return (
-            self._hook, self._callback, self._count, self._total_ns, self._mean_ns, self._max_ns
+            self._hook,
+            self._callback,
+            self._count,
+            self._total_ns,
+            self._mean_ns,
+            self._max_ns,
         )
 
     def __eq__(self, other: object) -> bool:
@@ -147,7 +152,7 @@ class Profiler:
     def __repr__(self) -> str:
         rows = self.rows()
         calls = sum(row.count for row in rows)
-        return f"<protocall.Profiler: {calls} calls of {len(rows)} hook × callback pairs>"
+        return f"<protocall.Profiler: {calls} calls of {len(rows)} hook × callback pairs>"  # noqa: RUF001 - a multiplication sign
 
 
 _HEADER: Final = ("Hook", "Callback", "Mean", "Calls", "Total", "%")

@@ -115,18 +115,14 @@ class Registry:
 
     def add(
         self,
-        entries: Iterable[
-            tuple[object, int, dict[str, Callable[..., Any]] | None, Weak | None]
-        ],
+        entries: Iterable[tuple[object, int, dict[str, Callable[..., Any]] | None, Weak | None]],
     ) -> list[Registration]:
         """Register ``(callback, priority, targets, weak)`` entries, all or none. Under the lock."""
         added: list[Registration] = []
         self.changing = True
         try:
             for callback, priority, targets, weak in entries:
-                registration = Registration(
-                    callback, priority, next(self._sequence), targets, weak
-                )
+                registration = Registration(callback, priority, next(self._sequence), targets, weak)
                 self._insert(registration)
                 added.append(registration)
                 if weak is not None:

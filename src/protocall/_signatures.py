@@ -269,8 +269,8 @@ class Mirror:
         "keyword_defaults",
         "kwonlyargcount",
         "names",
-        "posonlyargcount",
         "positional_defaults",
+        "posonlyargcount",
     )
 
     def __init__(self, code: CodeType, positional_defaults: int, keyword_defaults: frozenset[str]):
@@ -291,9 +291,7 @@ class Mirror:
         code = function.__code__
         if code.co_argcount == 0:
             return None
-        return cls(
-            code, len(function.__defaults__ or ()), frozenset(function.__kwdefaults__ or ())
-        )
+        return cls(code, len(function.__defaults__ or ()), frozenset(function.__kwdefaults__ or ()))
 
     def mirrored_by(self, function: FunctionType) -> bool:
         """Does ``function``, of this layout (or one with more defaults), accept every call of

@@ -98,7 +98,9 @@ class Hook:
         self.shape: Final[Shape] = GENERIC_SHAPE if overloaded else shape_of(self.signature)
         """How its dispatchers take and forward arguments."""
         self.verdicts: Final[
-            dict[int, tuple[CodeType, tuple[Any, ...] | None, tuple[str, ...] | None, frozenset[str]]]
+            dict[
+                int, tuple[CodeType, tuple[Any, ...] | None, tuple[str, ...] | None, frozenset[str]]
+            ]
         ] = {}
         """Per ``id`` of a function's code object: the code, the function's defaults and the
         names of its keyword defaults, and the keywords that accepted implementation leaves out
@@ -177,8 +179,8 @@ class HookTable:
 
     __slots__ = (
         "__weakref__",
-        "_near_misses",
         "_names_among",
+        "_near_misses",
         "by_function",
         "hook_list",
         "hooks",

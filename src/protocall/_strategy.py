@@ -13,12 +13,11 @@ from typing import TYPE_CHECKING, Any, ClassVar, Final, Protocol
 
 from ._dispatch import Shape, Who
 from ._errors import HookNameWarning, RegistrationError, warn_at_caller
-from ._spec import HookTable
+from ._hookstate import Plan
 from ._registry import Weak
+from ._spec import HookTable
 from ._validate import Implementation, implement, near_miss_message
 from ._weak import WeakTarget
-
-from ._hookstate import Plan
 
 if TYPE_CHECKING:
     from ._hookstate import Implementers

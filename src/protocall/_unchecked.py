@@ -21,8 +21,8 @@ from typing import TYPE_CHECKING, Any, ClassVar, Final
 from ._dispatch import GENERIC_SHAPE, PREFIX, SKIPPED, Who
 from ._errors import warn_at_caller
 from ._hookstate import Plan
-from ._weak import weakly
 from ._strategy import HookOptions
+from ._weak import weakly
 
 if TYPE_CHECKING:
     from ._registry import Registration
@@ -194,7 +194,11 @@ class UncheckedStrategy:
             weak = registration.weak
             if callable(method):
                 accepts = _accepted_keywords(method)
-                if weak is not None and isinstance(method, MethodType) and method.__self__ is callback:
+                if (
+                    weak is not None
+                    and isinstance(method, MethodType)
+                    and method.__self__ is callback
+                ):
                     method = weakly(method.__func__, weak, frozenset(), is_async=False)
                     per_call = True  # it may find its callback gone
                 entries.append(_Entry(method, accepts))

@@ -96,10 +96,14 @@ def implement(table: HookTable, callback: object) -> Implementation:
             targets[name], function = target
             if function is not None:
                 unbound[name] = function
-    near_misses = () if not reading.near_misses else tuple(
-        (method, misspelt)
-        for method, misspelt in reading.near_misses
-        if misspelt not in targets and _is_method_like(_class_attribute(cls, method))
+    near_misses = (
+        ()
+        if not reading.near_misses
+        else tuple(
+            (method, misspelt)
+            for method, misspelt in reading.near_misses
+            if misspelt not in targets and _is_method_like(_class_attribute(cls, method))
+        )
     )
     if not targets:
         raise RegistrationError(_no_hook_message(table, cls, near_misses))
@@ -396,13 +400,11 @@ def _is_async(value: object) -> bool:
         return True
     if isinstance(value, (FunctionType, MethodType)):
         return False
-    call = getattr(type(value), "__call__", None)
+    call = getattr(type(value), "__call__", None)  # noqa: B004 - inspects the class's __call__
     return call is not None and inspect.iscoroutinefunction(call)
 
 
-def _no_hook_message(
-    table: HookTable, cls: type, near_misses: tuple[tuple[str, str], ...]
-) -> str:
+def _no_hook_message(table: HookTable, cls: type, near_misses: tuple[tuple[str, str], ...]) -> str:
     name = cls.__qualname__
     message = (
         f"cannot register {name}: it implements no hook of {table.spec_name}. Implement at "
@@ -422,4 +424,3 @@ def _no_hook_message(
     for method, hook in near_misses:
         message += f" {name}.{method} looks like a misspelling of {hook}."
     return message
-

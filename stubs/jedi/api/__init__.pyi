@@ -14,9 +14,16 @@ class Script:
         environment: Environment | None = None,
         project: Project | None = None,
     ) -> None: ...
-    def complete(self, line: int | None = None, column: int | None = None, *, fuzzy: bool = False) -> list[Completion]: ...
+    def complete(
+        self, line: int | None = None, column: int | None = None, *, fuzzy: bool = False
+    ) -> list[Completion]: ...
     def infer(
-        self, line: int | None = None, column: int | None = None, *, only_stubs: bool = False, prefer_stubs: bool = False
+        self,
+        line: int | None = None,
+        column: int | None = None,
+        *,
+        only_stubs: bool = False,
+        prefer_stubs: bool = False,
     ) -> list[Name]: ...
     def goto(
         self,
@@ -28,4 +35,6 @@ class Script:
         only_stubs: bool = False,
         prefer_stubs: bool = False,
     ) -> list[Name]: ...
-    def get_signatures(self, line: int | None = None, column: int | None = None) -> list[Signature]: ...
+    def get_signatures(
+        self, line: int | None = None, column: int | None = None
+    ) -> list[Signature]: ...

@@ -1,5 +1,4 @@
-class InvalidPythonEnvironment(Exception): ...
-
+class InvalidPythonEnvironment(Exception): ...  # noqa: N818 - jedi's own name
 class _BaseEnvironment: ...
 
 class Environment(_BaseEnvironment):
