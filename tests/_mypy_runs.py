@@ -4,7 +4,9 @@ mypy imports a plugin into its own process, so each version runs in an interpret
 both mypy and protocall installed: the newest is the test environment's own (the ``dev``
 extra), the oldest (:data:`_checkers.OLDEST_MYPY`) a cached venv with the project installed
 editable. Both tests of the plugin (``test_mypy_plugin.py``, ``test_mypy_incremental.py``) read
-mypy's report with :func:`parse_errors`.
+mypy's report with :func:`parse_errors`; the plugin's case files (``tests/mypy_plugin/``) mark
+the errors expected on each line, read by :func:`expectations` (also by
+``test_plugin_runtime_agreement.py``, which holds the run time to the same verdicts).
 """
 
 from __future__ import annotations
@@ -21,16 +23,25 @@ from _checkers import OLDEST_MYPY, find_python
 from _tools import REPO_ROOT, tool_venv
 
 __all__ = [
+    "CASES_DIR",
+    "CASE_FILES",
     "OUTPUT_FLAGS",
     "VERSIONS",
+    "Expected",
     "Reported",
+    "expectations",
     "mypy_env",
     "mypy_python",
     "mypy_version",
     "parse_errors",
+    "silenced",
 ]
 
 VERSIONS: Final = ("oldest", "newest")
+
+CASES_DIR: Final = REPO_ROOT / "tests" / "mypy_plugin"
+"""The plugin's case files: each a user's module, with the errors expected on each line."""
+CASE_FILES: Final = tuple(sorted(path.name for path in CASES_DIR.glob("*.py")))
 
 OUTPUT_FLAGS: Final = (
     "--no-pretty",
@@ -47,6 +58,41 @@ _ERROR: Final = re.compile(
 )
 
 
+_MARKER: Final = re.compile(r"#\s*E:\s*(?P<codes>[\w|-]+)(?P<pattern>(?:(?!#\s*E:).)*)")
+_IGNORED: Final = re.compile(r"#\s*type:\s*ignore\[(?P<codes>[\w, -]+)\]")
+
+
+@dataclass(frozen=True, slots=True)
+class Expected:
+    """An error that a case file marks on one of its lines: ``# E: <code> [pattern]``."""
+
+    line: int
+    codes: frozenset[str]
+    """The error code; ``a|b`` accepts either (mypy versions differ on some of their own codes)."""
+    pattern: str
+
+
+def expectations(file: str) -> list[Expected]:
+    """The ``# E: <code> [pattern]`` markers of a case file."""
+    found: list[Expected] = []
+    for number, text in enumerate((CASES_DIR / file).read_text().splitlines(), start=1):
+        for marker in _MARKER.finditer(text):
+            codes = frozenset(marker["codes"].split("|"))
+            found.append(Expected(number, codes, marker["pattern"].strip()))
+    return found
+
+
+def silenced(file: str) -> dict[int, frozenset[str]]:
+    """Per line, the codes a case file silences (``# type: ignore[code, ...]``): errors that
+    are reported, but not shown."""
+    found: dict[int, frozenset[str]] = {}
+    for number, text in enumerate((CASES_DIR / file).read_text().splitlines(), start=1):
+        for marker in _IGNORED.finditer(text):
+            codes = frozenset(code.strip() for code in marker["codes"].split(","))
+            found[number] = found.get(number, frozenset()) | codes
+    return found
+
+
 @dataclass(frozen=True, slots=True)
 class Reported:
     """One error mypy reported."""
@@ -59,8 +105,8 @@ class Reported:
 def mypy_python(version: str) -> Path:
     """The interpreter that runs mypy of ``version`` (``oldest`` or ``newest``) with the plugin.
 
-    mypy 1.11 has no wheels for Python 3.13, so on 3.13 and later the oldest one's venv is built
-    with python3.12 or python3.11, found as ``.ci/run`` finds them.
+    On Python 3.13 and later the oldest one's venv is built with python3.12 or python3.11,
+    found as ``.ci/run`` finds them (older mypy releases had no wheels for 3.13).
     """
     if version == "newest":
         return Path(sys.executable)
@@ -70,7 +116,9 @@ def mypy_python(version: str) -> Path:
     if sys.version_info >= (3, 13):
         interpreter = find_python("3.12") or find_python("3.11")
         if interpreter is None:
-            raise FileNotFoundError(f"mypy {OLDEST_MYPY} needs python3.12 or python3.11 on the PATH")
+            raise FileNotFoundError(
+                f"mypy {OLDEST_MYPY} needs python3.12 or python3.11 on the PATH"
+            )
     requirements = [f"mypy=={OLDEST_MYPY}", "-e", str(REPO_ROOT)]
     return tool_venv("mypy-plugin", requirements, python=interpreter) / "python"
 

@@ -4,10 +4,11 @@
 mypy's cache (``.mypy_cache``) and edit files between runs; mypy then loads the modules that did
 not change from the cache, where a function has no body and no ``arguments`` and a class's
 symbol table comes back sorted by name, or, under ``dmypy``, patches them in memory. So a small
-project (a library's spec in ``hooks.py``, callbacks in ``callbacks.py``, the user's code in
-``user.py``, all in the layout a user has) is checked through a series of edits, :data:`STEPS`,
-once by ``mypy`` with a real cache directory and once by ``dmypy run``, with the oldest and the
-newest mypy. At each step the report must be exactly the step's expected errors, one to one and
+project (a library's spec in ``hooks.py``, its entry points taking ``CallbackOf[Hooks]`` in
+``library.py``, callbacks in ``callbacks.py``, the user's code in ``user.py``, which registers
+callbacks in every way, calls ``emit``/``first`` by name and hooks through ``manager.call``, all
+in the layout a user has) is checked through a series of edits, :data:`STEPS`, once by ``mypy``
+with a real cache directory and once by ``dmypy run``, with the oldest and the newest mypy. At each step the report must be exactly the step's expected errors, one to one and
 at the right lines, with the right exit status and no crash; a fully cached run must report
 what the cold run reported, and a run from the cache what a cold run of the same files reports.
 """
@@ -26,11 +27,10 @@ from pathlib import Path
 from typing import Final
 
 import pytest
-
 from _mypy_runs import OUTPUT_FLAGS, VERSIONS, Reported, mypy_env, mypy_python, parse_errors
 
 USER: Final = "user.py"
-FILES: Final = ("callbacks.py", "hooks.py", USER)
+FILES: Final = ("callbacks.py", "hooks.py", "library.py", USER)
 CONFIG: Final = """\
 [mypy]
 plugins = protocall.mypy_plugin
@@ -59,11 +59,36 @@ class Hooks(OnStart, OnEval, Protocol):
 '''
 
 HOOKS_EDITED: Final = HOOKS.replace(
-    "    def summary(self, name: str) -> str: ...\n",
+    "    def summary(self, name: str) -> str: ...\n"
+    "    def on_batch(self, *, loss: float) -> None: ...\n",
     "    def summary(self, name: str, width: int) -> str: ...\n"
-    "    def on_end(self) -> None: ...\n",
+    "    def on_end(self) -> None: ...\n"
+    "    def on_batch(self, *, loss: float) -> float: ...\n",
 )
-"""A hook added (declared between two others), and a hook's signature changed."""
+"""A hook added (declared between two others), a hook's signature changed, and a hook made to
+return a value (``manager.call`` of it becomes an error)."""
+
+LIBRARY: Final = '''\
+"""The library's entry points: its users' callbacks come in as ``CallbackOf[Hooks]``."""
+
+from collections.abc import Iterable
+
+from hooks import Hooks
+from protocall import CallbackManager, CallbackOf
+
+
+class Trainer:
+    def __init__(self, callbacks: Iterable[CallbackOf[Hooks]] = ()) -> None:
+        self.hooks = CallbackManager(Hooks, callbacks)
+
+    def add(self, callback: CallbackOf[Hooks]) -> None:
+        self.hooks.register(callback)
+'''
+
+LIBRARY_EDITED: Final = LIBRARY.replace(
+    "def add(self, callback: CallbackOf[Hooks])", "def add(self, callback: object)"
+)
+"""A parameter that no longer takes ``CallbackOf``: what is passed there is not checked."""
 
 CALLBACKS: Final = '''\
 """Callbacks that a third module provides."""
@@ -100,6 +125,7 @@ from typing import Any, Coroutine, assert_type
 
 from callbacks import Starter, Summary
 from hooks import EVAL, Hooks
+from library import Trainer
 from protocall import CallbackManager
 
 
@@ -119,6 +145,10 @@ manager.emit("on_strat", 1)
 manager.emit("on_batch", los=1.0)
 evaluated = assert_type(manager.emit(EVAL, 1), Coroutine[Any, Any, list[float]])
 assert_type(manager.first("summary", "x"), str | None)
+trainer = Trainer([Starter(), Summary()])
+trainer.add(WrongType())
+manager.call.summary("x")
+manager.call.on_batch(loss=1.0)
 '''
 
 USER_EDITED: Final = '''\
@@ -131,6 +161,7 @@ from typing import Any, Coroutine, assert_type
 
 from callbacks import Starter, Summary
 from hooks import EVAL, Hooks
+from library import Trainer
 from protocall import CallbackManager
 
 
@@ -150,6 +181,10 @@ manager.emit("on_end")
 manager.first("sumary", "x")
 evaluated = assert_type(manager.emit(EVAL, 1), Coroutine[Any, Any, list[float]])
 assert_type(manager.first("summary", "x"), str | None)
+manager.call.on_batch(loss=1.0)
+trainer = Trainer([Starter(), Summary()])
+trainer.add(Misspelt())
+manager.call.summary("x")
 '''
 
 USER_FIXED: Final = '''\
@@ -221,6 +256,28 @@ _SUMMARY_ARITY: Final = Expect(
     "call-arg",
     'Missing positional argument "width"',
 )
+_TRAINER: Final = "trainer = Trainer([Starter(), Summary()])"
+_TRAINER_ASYNC: Final = Expect(_TRAINER, "protocall-async", f"drop async: {_ON_START}")
+_TRAINER_NEAR_MISS: Final = Expect(_TRAINER, "protocall-near-miss", _NEAR_MISS.pattern)
+_ADD_NO_HOOK_BEFORE: Final = Expect(
+    "trainer.add(Misspelt())", "protocall-no-hook", _NO_HOOK_BEFORE.pattern
+)
+_ADD_NO_HOOK_AFTER: Final = Expect(
+    "trainer.add(Misspelt())", "protocall-no-hook", _NO_HOOK_AFTER.pattern
+)
+_CALL_SUMMARY: Final = Expect(
+    'manager.call.summary("x")',
+    "protocall-call-result",
+    re.escape('"Hooks.summary" returns "str"') + ".*" + re.escape('"emit(Hooks.summary, ...)"'),
+)
+_CALL_SUMMARY_ARITY: Final = Expect(
+    'manager.call.summary("x")', "call-arg", 'Missing positional argument "width"'
+)
+_CALL_ON_BATCH: Final = Expect(
+    "manager.call.on_batch(loss=1.0)",
+    "protocall-call-result",
+    re.escape('"Hooks.on_batch" returns "float"'),
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -237,8 +294,12 @@ class Step:
 STEPS: Final = (
     Step(
         "cold",
-        {"hooks.py": HOOKS, "callbacks.py": CALLBACKS, USER: USER_CODE},
+        {"hooks.py": HOOKS, "library.py": LIBRARY, "callbacks.py": CALLBACKS, USER: USER_CODE},
         (
+            _TRAINER_ASYNC,
+            _TRAINER_NEAR_MISS,
+            Expect("trainer.add(WrongType())", "protocall-signature", _WRONG_TYPE.pattern),
+            _CALL_SUMMARY,
             _NEAR_MISS,
             _WRONG_TYPE,
             _STARTER_ASYNC,
@@ -250,7 +311,9 @@ STEPS: Final = (
                 + _hooks_are(*_HOOKS_BEFORE)
                 + "$",
             ),
-            Expect('manager.emit("on_batch", los=1.0)', "call-arg", 'Unexpected keyword argument "los"'),
+            Expect(
+                'manager.emit("on_batch", los=1.0)', "call-arg", 'Unexpected keyword argument "los"'
+            ),
         ),
     ),
     Step("unchanged", {}, ()),  # expects what the previous step reported: see _expected
@@ -258,6 +321,10 @@ STEPS: Final = (
         "user module edited",
         {USER: USER_EDITED},
         (
+            _TRAINER_ASYNC,
+            _TRAINER_NEAR_MISS,
+            _ADD_NO_HOOK_BEFORE,
+            _CALL_SUMMARY,
             _NEAR_MISS,
             _STARTER_ASYNC,
             _NO_HOOK_BEFORE,
@@ -282,6 +349,17 @@ STEPS: Final = (
                 "protocall-signature",
                 re.escape('Declare it as "def summary(self, name: str, width: int) -> str"'),
             ),
+            Expect(
+                _TRAINER,
+                "protocall-signature",
+                re.escape('Declare it as "def summary(self, name: str, width: int) -> str"'),
+            ),
+            _TRAINER_ASYNC,
+            _TRAINER_NEAR_MISS,
+            _ADD_NO_HOOK_AFTER,
+            _CALL_SUMMARY,
+            _CALL_SUMMARY_ARITY,
+            _CALL_ON_BATCH,
             _NEAR_MISS,
             _STARTER_ASYNC,
             _NO_HOOK_AFTER,
@@ -293,7 +371,28 @@ STEPS: Final = (
     Step(
         "callbacks module edited",
         {"callbacks.py": CALLBACKS_EDITED},
-        (_NO_HOOK_AFTER, _SUMARY_AFTER, _SUMMARY_ARITY),
+        (
+            _ADD_NO_HOOK_AFTER,
+            _CALL_SUMMARY,
+            _CALL_SUMMARY_ARITY,
+            _CALL_ON_BATCH,
+            _NO_HOOK_AFTER,
+            _SUMARY_AFTER,
+            _SUMMARY_ARITY,
+        ),
+        compare_cold=True,
+    ),
+    Step(
+        "library module edited",
+        {"library.py": LIBRARY_EDITED},
+        (
+            _CALL_SUMMARY,
+            _CALL_SUMMARY_ARITY,
+            _CALL_ON_BATCH,
+            _NO_HOOK_AFTER,
+            _SUMARY_AFTER,
+            _SUMMARY_ARITY,
+        ),
         compare_cold=True,
     ),
     Step("every error fixed", {USER: USER_FIXED}, ()),
@@ -398,11 +497,16 @@ def _check(result: Result, expected: Sequence[Expect], project: Project, where: 
             unmatched.remove(match)
     unexpected = [f"  {USER}:{r.line}: {r.message}  [{r.code}]" for r in unmatched]
     assert not missing and not unexpected, (
-        f"{where}:\nmissing (line, code, pattern):\n" + "\n".join(missing)
-        + "\nunexpected:\n" + "\n".join(unexpected) + f"\nmypy's output:\n{result.output}"
+        f"{where}:\nmissing (line, code, pattern):\n"
+        + "\n".join(missing)
+        + "\nunexpected:\n"
+        + "\n".join(unexpected)
+        + f"\nmypy's output:\n{result.output}"
     )
     status = 1 if expected else 0
-    assert result.returncode == status, f"{where}: exit status {result.returncode}:\n{result.output}"
+    assert result.returncode == status, (
+        f"{where}: exit status {result.returncode}:\n{result.output}"
+    )
 
 
 @pytest.mark.parametrize("version", VERSIONS)
@@ -460,7 +564,9 @@ def test_dmypy(tmp_path: Path, version: str) -> None:
             result = _run(_dmypy_run(daemon, FILES), project)
             _check_step(result, index, project, f"dmypy ({version})")
             started = "Daemon started" in result.output
-            assert started == (index == 0), f"step {index}: the daemon (re)started:\n{result.output}"
+            assert started == (index == 0), (
+                f"step {index}: the daemon (re)started:\n{result.output}"
+            )
             assert "restart" not in result.output.lower(), result.output
 
 

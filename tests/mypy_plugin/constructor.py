@@ -1,4 +1,7 @@
-"""The constructor's list (or tuple) literal: each item is checked like ``register(item)``."""
+"""The constructor's callbacks: each one is checked like ``register(item)``.
+
+More ways to give them (variables, comprehensions, ``*xs``) are in ``callback_sources.py``.
+"""
 
 from __future__ import annotations
 
@@ -46,8 +49,8 @@ assert_type(bad, CallbackManager[TrainHooks])
 as_tuple = CallbackManager(TrainHooks, (Timer(), Nothing()))  # E: protocall-no-hook
 by_keyword = CallbackManager(TrainHooks, callbacks=[Nothing()])  # E: protocall-no-hook
 
-prepared = [Timer(), Nothing()]
-not_a_literal = CallbackManager(TrainHooks, prepared)  # only literals are checked item by item
+prepared = [Timer(), Nothing()]  # a list[object]: the items are read from this assignment
+from_a_variable = CallbackManager(TrainHooks, prepared)  # E: protocall-no-hook "Nothing"
 
 
 class TrainManager(CallbackManager[TrainHooks]):

@@ -11,7 +11,15 @@ from typing import Final
 
 from mypy.errorcodes import ErrorCode
 
-__all__ = ["ASYNC", "NEAR_MISS", "NOT_INSTANCE", "NO_HOOK", "SIGNATURE", "UNKNOWN_HOOK"]
+__all__ = [
+    "ASYNC",
+    "CALL_RESULT",
+    "NEAR_MISS",
+    "NOT_INSTANCE",
+    "NO_HOOK",
+    "SIGNATURE",
+    "UNKNOWN_HOOK",
+]
 
 _CATEGORY: Final = "protocall"
 
@@ -41,5 +49,11 @@ NOT_INSTANCE: Final = ErrorCode(
 UNKNOWN_HOOK: Final = ErrorCode(
     "protocall-unknown-hook",
     "emit() or first() names a hook that the manager's spec does not declare",
+    _CATEGORY,
+)
+CALL_RESULT: Final = ErrorCode(
+    "protocall-call-result",
+    "manager.call.<hook> of a hook that returns a value, which call would discard: "
+    "use emit or first",
     _CATEGORY,
 )

@@ -53,7 +53,7 @@ def _by_name(ctx: MethodContext, shape: _Shape) -> Type:
     name = _literal_name(ctx)
     if name is None:
         return ctx.default_return_type
-    spec = spec_of(ctx.type)
+    spec = spec_of(ctx.type, ctx.api)
     if spec is None:
         return ctx.default_return_type  # unchecked manager: any name goes, as at run time
     hook = spec.hooks.get(name)
@@ -100,9 +100,12 @@ def _literal_name(ctx: MethodContext) -> str | None:
     typ = get_proper_type(ctx.arg_types[0][0])
     if isinstance(typ, Instance) and typ.last_known_value is not None:
         typ = typ.last_known_value
-    if isinstance(typ, LiteralType) and isinstance(typ.value, str):
-        if typ.fallback.type.fullname == "builtins.str":
-            return typ.value
+    if (
+        isinstance(typ, LiteralType)
+        and isinstance(typ.value, str)
+        and typ.fallback.type.fullname == "builtins.str"
+    ):
+        return typ.value
     return None
 
 

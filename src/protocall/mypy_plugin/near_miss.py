@@ -14,6 +14,7 @@ and flags, so the verdict is the same for a callback class loaded from the cache
 from __future__ import annotations
 
 from collections.abc import Collection
+from functools import lru_cache
 
 from mypy.nodes import Decorator, FuncDef, OverloadedFuncDef, SymbolNode, TypeInfo, Var
 from mypy.types import FunctionLike, get_proper_type
@@ -36,10 +37,16 @@ def near_misses(
         methods.update(name for name, symbol in klass.names.items() if _is_method(symbol.node))
     found: list[tuple[str, str]] = []
     for method in sorted(methods):
-        hook = near_miss(method, spec.hooks)
+        hook = _near_miss(method, spec.names)
         if hook is not None and hook not in implemented:
             found.append((method, hook))
     return found
+
+
+@lru_cache(maxsize=65536)
+def _near_miss(method: str, hooks: tuple[str, ...]) -> str | None:
+    """:func:`protocall._rules.near_miss`, remembered: a fact about two names, never stale."""
+    return near_miss(method, hooks)
 
 
 def near_miss_message(spec: Spec, callback: TypeInfo, method: str, hook: str) -> str:

@@ -24,21 +24,29 @@ __all__ = ["describe_hook", "describe_signature"]
 _COROUTINE: Final = "typing.Coroutine"
 
 
-def describe_hook(hook: Hook, options: Options) -> str:
-    """``[async ]def hook(self, <params>) -> R``: the declaration a message proposes as the fix.
+def describe_hook(hook: Hook, options: Options, *, method: bool = True) -> str:
+    """``[async ]def hook(self, <params>) -> R``: the declaration a message proposes as the fix
+    (without ``self`` for a function of a module, ``method=False``).
 
     An overloaded hook is shown as its ``@overload`` declarations, separated by ``;``.
     """
     items = hook.signature.items
-    shown = [describe_signature(hook.name, item, hook.is_async, options) for item in items]
+    shown = [
+        describe_signature(hook.name, item, hook.is_async, options, method=method) for item in items
+    ]
     if len(shown) == 1:
         return shown[0]
     return "; ".join(f"@overload {declaration}" for declaration in shown)
 
 
-def describe_signature(name: str, signature: CallableType, is_async: bool, options: Options) -> str:
-    """One ``def`` line for a method of type ``signature`` (bound: ``self`` is added back)."""
-    params = ["self", *_render_parameters(signature, options)]
+def describe_signature(
+    name: str, signature: CallableType, is_async: bool, options: Options, *, method: bool = True
+) -> str:
+    """One ``def`` line for a method of type ``signature`` (bound: ``self`` is added back,
+    unless ``method`` is false)."""
+    params = _render_parameters(signature, options)
+    if method:
+        params.insert(0, "self")
     returns = get_proper_type(signature.ret_type)
     if is_async and isinstance(returns, Instance) and returns.type.fullname == _COROUTINE:
         result = format_type_bare(returns.args[-1], options)
@@ -51,7 +59,7 @@ def describe_signature(name: str, signature: CallableType, is_async: bool, optio
 def _positional_only(signature: CallableType) -> int:
     """How many leading parameters are positional-only: positional, and nameless in the type."""
     count = 0
-    for kind, name in zip(signature.arg_kinds, signature.arg_names):
+    for kind, name in zip(signature.arg_kinds, signature.arg_names, strict=True):
         if not kind.is_positional() or name is not None:
             break
         count += 1
@@ -62,7 +70,7 @@ def _render_parameters(signature: CallableType, options: Options) -> list[str]:
     positional_only = _positional_only(signature)
     rendered: list[str] = []
     star_seen = False
-    parameters = zip(signature.arg_kinds, signature.arg_names, signature.arg_types)
+    parameters = zip(signature.arg_kinds, signature.arg_names, signature.arg_types, strict=True)
     for index, (kind, name, typ) in enumerate(parameters):
         shown = name if name is not None else f"__arg{index}"
         annotation = format_type_bare(typ, options)

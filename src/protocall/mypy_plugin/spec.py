@@ -6,6 +6,12 @@ the spec instance, so ``self`` is gone and the spec's type arguments are applied
 declared on a spec (data, properties, static or class methods, dunders) is not a hook; the
 runtime refuses such a spec, so the plugin just ignores those members.
 
+A hook that is declared to return something other than None (for an ``async def``: other than
+None once awaited) cannot be called through ``manager.call`` (semantics 10 of the design): the
+runtime raises ``TypeError``. As at run time, this is read from the *declared* return type, before
+the spec's type arguments are applied (``-> T`` returns a value even in ``Spec[None]``), and a hook
+without a return annotation may be called.
+
 Everything here is read from what mypy keeps in its incremental cache, because the spec usually
 lives in a module that mypy loads from the cache rather than parses: a class's bases, its symbol
 table, each method's type and flags (``is_coroutine``, ``is_property``...). A method's body, its
@@ -23,14 +29,29 @@ from typing import Final
 
 from mypy.maptype import map_instance_to_supertype
 from mypy.nodes import Decorator, FuncDef, OverloadedFuncDef, SymbolNode, TypeInfo
+from mypy.plugin import CheckerPluginInterface
 from mypy.subtypes import find_member
-from mypy.types import FunctionLike, Instance, Type, get_proper_type
+from mypy.types import (
+    AnyType,
+    CallableType,
+    FunctionLike,
+    Instance,
+    NoneType,
+    Type,
+    TypeOfAny,
+    get_proper_type,
+)
 
-__all__ = ["MANAGER_FULLNAME", "Hook", "Spec", "is_async_definition", "spec_of"]
+from .memo import CheckMemo
+from .names import MANAGER_FULLNAME
 
-MANAGER_FULLNAME: Final = "protocall._manager.CallbackManager"
-"""Where ``CallbackManager`` is defined; mypy names its methods after this module, not after
-the ``protocall`` package that re-exports it."""
+__all__ = [
+    "Hook",
+    "Spec",
+    "is_async_definition",
+    "read_spec",
+    "spec_of",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +63,10 @@ class Hook:
     """The hook's type bound to the spec instance (without ``self``)."""
     is_async: bool
     spec_name: str
+    result: Type | None = None
+    """The declared result type (awaited, for an async hook) when it is not None: such a hook
+    returns a value, so ``manager.call`` refuses it. None for ``-> None`` and for a hook without a
+    return annotation."""
 
     @property
     def label(self) -> str:
@@ -55,13 +80,15 @@ class Spec:
 
     instance: Instance
     hooks: dict[str, Hook]
+    names: tuple[str, ...]
+    """The hook names, in order."""
 
     @property
     def name(self) -> str:
         return self.instance.type.name
 
 
-def spec_of(manager: Type) -> Spec | None:
+def spec_of(manager: Type, api: CheckerPluginInterface | None = None) -> Spec | None:
     """The spec of a ``CallbackManager[T]`` type, or None when nothing can be checked.
 
     None for an unchecked manager (``T`` is ``Any``), for a ``T`` that is still a type variable,
@@ -76,11 +103,25 @@ def spec_of(manager: Type) -> Spec | None:
     mapped = map_instance_to_supertype(instance, base)
     if len(mapped.args) != 1:
         return None
-    spec = get_proper_type(mapped.args[0])
-    if not isinstance(spec, Instance) or not spec.type.is_protocol:
+    return read_spec(mapped.args[0], api)
+
+
+_SPECS: Final[CheckMemo[Instance, Spec | None]] = CheckMemo()
+
+
+def read_spec(spec: Type, api: CheckerPluginInterface | None = None) -> Spec | None:
+    """The hooks of the spec type ``spec`` (``TrainHooks``, ``Values[int]``), or None when it is
+    not a Protocol with hooks (``Any``, a type variable, a plain class). Read once per module
+    check (``api``: the checker, see :mod:`.memo`)."""
+    proper = get_proper_type(spec)
+    if not isinstance(proper, Instance) or not proper.type.is_protocol:
         return None
+    return _SPECS.get(api, proper, lambda: _read_spec(proper))
+
+
+def _read_spec(spec: Instance) -> Spec | None:
     hooks = _read_hooks(spec)
-    return Spec(spec, hooks) if hooks else None
+    return Spec(spec, hooks, tuple(hooks)) if hooks else None
 
 
 def _read_hooks(spec: Instance) -> dict[str, Hook]:
@@ -92,8 +133,48 @@ def _read_hooks(spec: Instance) -> dict[str, Hook]:
         typ = get_proper_type(find_member(name, spec, spec))
         if symbol is not None and isinstance(typ, FunctionLike):
             is_async = is_async_definition(symbol.node) is True
-            hooks[name] = Hook(name, typ, is_async, spec.type.name)
+            result = _declared_result(symbol.node, is_async)
+            hooks[name] = Hook(name, typ, is_async, spec.type.name, result)
     return hooks
+
+
+def _declared_result(node: SymbolNode | None, is_async: bool) -> Type | None:
+    """The declared return type of a hook when it is something other than None, else None.
+
+    Read from the declaration's own type (``FuncDef.type``, which the cache keeps), so that a
+    type variable stays a type variable: ``manager.call`` refuses ``-> T`` whatever ``T`` is
+    bound to, as the runtime, which reads the annotation, does. For an ``async def`` the
+    declared type is ``Coroutine[Any, Any, R]``: ``R`` is what counts. With overloads, the
+    first declaration that returns a value.
+    """
+    if isinstance(node, Decorator):
+        node = node.func
+    if not isinstance(node, (FuncDef, OverloadedFuncDef)):
+        return None
+    declared = get_proper_type(node.type)
+    if not isinstance(declared, FunctionLike):
+        return None  # no annotation at all
+    for item in declared.items:
+        result = _awaited(item) if is_async else item.ret_type
+        proper = get_proper_type(result)
+        if isinstance(proper, NoneType):
+            continue
+        if isinstance(proper, AnyType) and proper.type_of_any == TypeOfAny.unannotated:
+            continue  # `def on_x(self, a: int):` declares no return type
+        return result
+    return None
+
+
+def _awaited(signature: CallableType) -> Type:
+    """``R`` of an ``async def``'s declared ``Coroutine[Any, Any, R]``."""
+    returned = get_proper_type(signature.ret_type)
+    if (
+        isinstance(returned, Instance)
+        and returned.type.fullname == "typing.Coroutine"
+        and returned.args
+    ):
+        return returned.args[-1]
+    return signature.ret_type
 
 
 def _visit(klass: TypeInfo, order: dict[str, None], seen: set[str]) -> None:
