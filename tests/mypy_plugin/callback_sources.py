@@ -108,7 +108,7 @@ def in_a_function(extra: list[Timer]) -> None:
 maybe: Renamed | None = None
 
 
-def optional(a: Renamed | None, b: Optional[Timer], c: Nothing | None) -> None:  # noqa: UP045  (the Optional spelling is a case)
+def optional(a: Renamed | None, b: Optional[Timer], c: Nothing | None) -> None:
     manager.register(a)  # E: protocall-signature "Renamed\.summary"
     manager.register(b)
     manager.register(c)  # may be an instance of a subclass of Nothing: see exactness.py

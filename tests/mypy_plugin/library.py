@@ -43,7 +43,7 @@ class SubTrainer(Trainer):
 def train(
     epochs: int,
     callbacks: list[CallbackOf[TrainHooks]] | None = None,
-    extra: Optional[CallbackOf[TrainHooks]] = None,  # noqa: UP045  (the Optional spelling is a case)
+    extra: Optional[CallbackOf[TrainHooks]] = None,
 ) -> CallbackManager[TrainHooks]:
     manager = CallbackManager(TrainHooks, callbacks or [])
     if extra is not None:
