@@ -14,7 +14,8 @@ does to the speed of a realistic callback body (``_body``); the unchecked manage
 filtering (``_unchecked``); the floor under the by-argument styles (``_floor``); the scaling with
 non-implementers (1 implementer among 1, 64 and 1,024 callbacks); registration (also against 10-
 and 40-hook specs) and unregistration (``_registration``); import time and memory per registered
-callback. Contenders are interleaved in rounds and every ratio is paired with the baseline
+callback; the lifecycle features: monitoring, weak registration, weak callbacks dropped
+(``_lifecycle``). Contenders are interleaved in rounds and every ratio is paired with the baseline
 measured in the same round (see ``_harness``). The peers (Lightning Fabric, pluggy, psygnal,
 blinker: ``pip install -e '.[bench]'``) are optional and skipped when absent. The issue's
 targets are printed as PASS/MISS, for information: the exit status is 0 whatever they say,
@@ -46,6 +47,7 @@ from _floor import FLOOR_SIZES, floor_contenders
 from _harness import Series, Settings, paired, run_oneshots, run_rounds
 from _held import held_targets, measure_held, print_held
 from _imports import ImportRow, import_rows
+from _lifecycle import DROPPED, lifecycle_targets, measure_lifecycle, print_lifecycle
 from _registration import (
     UNREGISTER_SIZES,
     WIDE_IMPLEMENTED,
@@ -91,6 +93,7 @@ SECTIONS: Final = (
     "unregister",
     "imports",
     "memory",
+    "lifecycle",
 )
 
 
@@ -106,6 +109,8 @@ class Mode:
     unregister_budget_s: float
     import_rounds: int
     memory_count: int
+    lifecycle: Settings
+    dropped_count: int
 
 
 FULL: Final = Mode(
@@ -117,6 +122,8 @@ FULL: Final = Mode(
     unregister_budget_s=30.0,
     import_rounds=21,
     memory_count=1024,
+    lifecycle=Settings(rounds=401, block_seconds=0.001),
+    dropped_count=DROPPED,
 )
 QUICK: Final = Mode(
     dispatch=Settings(rounds=21, block_seconds=0.0004),
@@ -127,6 +134,8 @@ QUICK: Final = Mode(
     unregister_budget_s=4.0,
     import_rounds=3,
     memory_count=256,
+    lifecycle=Settings(rounds=31, block_seconds=0.0004),
+    dropped_count=DROPPED,
 )
 
 
@@ -381,6 +390,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             mode.import_rounds,
         ),
         "memory": lambda: memory_rows(peers, mode.memory_count),
+        "lifecycle": lambda: measure_lifecycle(mode.lifecycle, mode.dropped_count),
     }
     results = {name: measure() for name, measure in measures.items() if name in sections}
     baseline = load_baseline()
@@ -419,6 +429,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         targets += _import_targets(results["imports"])
     if "memory" in results:
         _print_memory(results["memory"])
+    if "lifecycle" in results:
+        print_lifecycle(results["lifecycle"])
+        targets += lifecycle_targets(results["lifecycle"])
     table(
         "Targets (informational)",
         ["target", "measured", "verdict"],

@@ -86,6 +86,10 @@ class Registration:
         )
 
 
+_SHRINK_FROM: Final = 1024
+"""A registry that held this many registrations rebuilds its tables once most have gone."""
+
+
 def _order(registration: Registration) -> tuple[int, int]:
     return registration.order
 
@@ -93,7 +97,17 @@ def _order(registration: Registration) -> tuple[int, int]:
 class Registry:
     """The registrations in call order, indexed by callback identity."""
 
-    __slots__ = ("_index", "_order", "_reaped", "_sequence", "_weak", "changing", "dead", "lock")
+    __slots__ = (
+        "_index",
+        "_most",
+        "_order",
+        "_reaped",
+        "_sequence",
+        "_weak",
+        "changing",
+        "dead",
+        "lock",
+    )
 
     def __init__(self, *, reaped: Callable[[list[Registration]], None]) -> None:
         self.lock: Final = threading.RLock()
@@ -112,6 +126,8 @@ class Registry:
         """References of collected weak callbacks whose registrations are still to drop."""
         self._reaped: Final = reaped
         """Told which registrations were dropped when the collector dropped them."""
+        self._most = 0
+        """The most registrations held since the tables were last rebuilt."""
 
     def add(
         self,
@@ -142,6 +158,7 @@ class Registry:
         else:
             bisect.insort(order, registration, key=_order)
         self._index.setdefault(registration.key, []).append(registration)
+        self._most = max(self._most, len(order))
 
     def remove(self, callback: object) -> Registration | None:
         """Remove the first registration (in call order) of ``callback``; None if it has none.
@@ -185,6 +202,11 @@ class Registry:
             registrations.remove(registration)
             if not registrations:
                 del self._index[key]
+        if self._most >= _SHRINK_FROM and len(order) < self._most // 8:
+            # A dict keeps its table when entries go: once most have gone, let go of it.
+            self._index = dict(self._index)
+            self._weak = dict(self._weak)
+            self._most = len(order)
 
     def find(self, callback: object) -> Registration | None:
         """The first registration (in call order) of ``callback``, compared by identity."""
