@@ -39,13 +39,12 @@ chooses (``BaseException``, ``enumerate``) can shadow them. Codes are cached per
 bounded cache, together with their ``linecache`` entries (which make tracebacks show the lines).
 
 Error policies other than "raise", and more implementers than :data:`STRAIGHT_LINE_LIMIT`, use
-a loop over the snapshot; concurrent ``async`` hooks use :func:`concurrent_dispatcher`.
+a loop over the snapshot; concurrent ``async`` hooks use ``_concurrent.concurrent_dispatcher``.
 """
 
 from __future__ import annotations
 
 import types
-from collections.abc import Callable, Sequence
 from keyword import iskeyword
 from typing import TYPE_CHECKING, Any, Final, Literal, NamedTuple, TypeAlias
 
@@ -432,69 +431,3 @@ def _ending(key: CodeKey) -> list[str]:
             ]
         return [f"        return {p}results"]
     return ["        return None"]
-
-
-def concurrent_dispatcher(
-    mode: Mode, current: Callable[[], tuple[Sequence[Callable[..., Any]], Who]], state: Any
-) -> Callable[..., Any]:
-    """An ``async`` dispatcher that runs every implementer at once, as one task group.
-
-    ``current()`` gives the snapshot. Under the default policy the first failure cancels the
-    others and the task group raises an :class:`ExceptionGroup` of the failures; under a
-    recovering policy every implementer runs to the end. Results come in implementer order,
-    whatever order they finished in; ``first`` waits for all of them and returns the first
-    result, in that order, that is not None.
-
-    A callback that raises :class:`asyncio.CancelledError` itself (not because the dispatch was
-    cancelled) does not vanish as a cancelled task would: once the group is done, its
-    ``CancelledError`` propagates from the dispatch, never a shorter list of results.
-    """
-    import asyncio  # here, not at the top: asyncio is slow to import, and only this needs it
-
-    async def dispatch(*args: Any, **kwargs: Any) -> Any:
-        methods, who = current()
-        missing = object()
-        results: list[Any] = [missing] * len(methods)
-        errors: list[Exception] | None = None
-        cancelled: list[BaseException] = []
-        failed_at: dict[int, int] = {}
-
-        async def run(index: int, method: Callable[..., Any]) -> None:
-            nonlocal errors
-            try:
-                results[index] = await method(*args, **kwargs)
-            except asyncio.CancelledError as exc:
-                task = asyncio.current_task()
-                if task is not None and task.cancelling():
-                    raise  # the dispatch itself is being cancelled
-                state.failed_at(exc, who, index)
-                cancelled.append(exc)
-            except Exception as exc:
-                if state.recovering:
-                    failed_at[id(exc)] = index
-                    errors = state.recover(exc, who, index, errors)
-                    return
-                state.failed_at(exc, who, index)
-                raise
-
-        if methods:
-            async with asyncio.TaskGroup() as group:
-                for index, method in enumerate(methods):
-                    group.create_task(run(index, method))
-        if cancelled:
-            raise cancelled[0]
-        if errors:  # report failures in call order, not in the order they happened
-
-            def call_order(exc: Exception) -> int:
-                return failed_at.get(id(exc), len(methods))
-
-            errors.sort(key=call_order)
-        done = [r for r in results if r is not missing]
-        if mode == "first":
-            found = next((r for r in done if r is not None), None)
-            state.finish(errors, [] if found is None else [found], who)
-            return found
-        state.finish(errors, done, who)
-        return done if mode == "emit" else None
-
-    return dispatch

@@ -17,6 +17,7 @@ import types
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, Final, Protocol
 
+from ._concurrent import concurrent_dispatcher
 from ._dispatch import (
     GENERIC_SHAPE,
     SKIPPED,
@@ -24,7 +25,6 @@ from ._dispatch import (
     Mode,
     Shape,
     Who,
-    concurrent_dispatcher,
     form_for,
     new_dispatcher,
     swap_code,
