@@ -108,7 +108,12 @@ class Who:
         counts (skipped attributes aside)."""
         culprit = type(resolved(self.callbacks[index])).__qualname__
         rank = index + 1 - sum(1 for i in self.skipped if i < index)
-        return f"{culprit} (implementer {rank} of {len(self.callbacks) - len(self.skipped)})"
+        return f"{culprit} (implementer {rank} of {self.count})"
+
+    @property
+    def count(self) -> int:
+        """How many implementers, as ``implementers()`` counts them (skipped attributes aside)."""
+        return len(self.callbacks) - len(self.skipped)
 
 
 class Shape(NamedTuple):

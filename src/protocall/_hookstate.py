@@ -287,9 +287,8 @@ class HookState:
         """After the last implementer, under an error policy: raise what was collected."""
         if errors and self.recovery is not None:
             kept = self.without_skipped(results)
-            count = len(who.callbacks) - len(who.skipped)
             raise HookErrorGroup(
-                f"{len(errors)} of {count} callbacks raised in hook {self.label}",
+                f"{len(errors)} of {who.count} callbacks raised in hook {self.label}",
                 errors,
                 hook=self.name,
                 results=kept,

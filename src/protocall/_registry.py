@@ -172,10 +172,7 @@ class Registry:
         """Remove the last registration (in registration order) of ``callback``, if any: the
         one a ``registered`` block made, even on an unchecked manager that allows duplicates.
         Under the lock."""
-        registrations = self._index.get(id(callback))
-        if not registrations:
-            return None
-        candidates = [r for r in registrations if r.callback is callback]
+        candidates = self._registrations_of(callback)
         if not candidates:
             return None
         found = max(candidates, key=lambda r: r.sequence)
@@ -210,14 +207,18 @@ class Registry:
 
     def find(self, callback: object) -> Registration | None:
         """The first registration (in call order) of ``callback``, compared by identity."""
+        candidates = self._registrations_of(callback)
+        return min(candidates, key=_order) if candidates else None
+
+    def _registrations_of(self, callback: object) -> list[Registration]:
+        """``callback``'s registrations (the index is keyed by ``id``, which a collected weak
+        callback's successor may reuse: the identity is checked)."""
         registrations = self._index.get(id(callback))
         if not registrations:
-            return None
+            return []
         if len(registrations) == 1:  # the usual case
-            only = registrations[0]
-            return only if only.callback is callback else None
-        candidates = [r for r in registrations if r.callback is callback]
-        return min(candidates, key=_order) if candidates else None
+            return registrations if registrations[0].callback is callback else []
+        return [r for r in registrations if r.callback is callback]
 
     def collected(self, reference: weakref.ref[Any]) -> None:
         """A weakly registered callback was collected: drop its registration.

@@ -139,10 +139,8 @@ def _looked_up_per_call(callback: object, name: str) -> Callable[..., Any]:
             return SKIPPED
         if not callable(method):
             return _skipper(callback, name)()
-        keywords = _accepted_keywords(method)
-        if keywords is not None:
-            kwargs = {k: kwargs[k] for k in keywords if k in kwargs}
-        return method(*args, **kwargs)
+        entry = _Entry(method, _accepted_keywords(method))
+        return entry.for_keywords(tuple(kwargs))(*args, **kwargs)
 
     return call
 
