@@ -169,7 +169,9 @@ class CallbackManager(Generic[T]):
             )
         if weak is not True and weak is not False:
             raise TypeError(f"register(weak=...) is True or False, not {weak!r}")
-        self._add([(callback, _checked_priority(priority), weak)])
+        if type(priority) is not int:  # (the usual case checked at a glance)
+            priority = _checked_priority(priority)
+        self._add([(callback, priority, weak)])
         return callback
 
     def unregister(self, callback: object) -> None:
@@ -199,38 +201,43 @@ class CallbackManager(Generic[T]):
             return
         strategy = self._strategy
         checked = strategy.checked
+        early = checked and (len(items) > 1 or origins is not None)
         seen: set[int] = set()
-        implemented: list[tuple[object, int, Implementation | None, bool]] = []
-        batch = len(items) > 1
+        entries: list[tuple[object, int, dict[str, Callable[..., Any]] | None, Weak | None]] = []
+        misspelt: list[tuple[object, Implementation]] = []
         for index, (callback, priority, weak) in enumerate(items):
             try:
-                if checked and (batch or origins):  # (one callback: checked under the lock, below)
-                    self._refuse_duplicate(callback, seen, batch)
+                if early:  # (else checked under the lock, below)
+                    self._refuse_duplicate(callback, seen)
                     seen.add(id(callback))
-                implemented.append((callback, priority, strategy.implement(callback), weak))
+                implementation = strategy.implement(callback)
+                if not weak:  # the usual case
+                    targets = None if implementation is None else implementation.targets
+                    entries.append((callback, priority, targets, None))
+                else:
+                    entries.append(self._weak_entry(callback, priority, implementation))
             except RegistrationError as exc:
                 if origins is not None:
                     exc.add_note(
                         f"protocall: the callback comes from the entry point {origins[index]}"
                     )
                 raise
-        entries = [self._entry(c, p, i, weak) for c, p, i, weak in implemented]
+            if implementation is not None and implementation.near_misses:
+                misspelt.append((callback, implementation))
         if warn:  # before registering: a warning turned into an error registers nothing
-            for callback, _, implementation, _ in implemented:
-                if implementation is not None and implementation.near_misses:
-                    strategy.warn(callback, implementation)
+            for callback, implementation in misspelt:
+                strategy.warn(callback, implementation)
         registry = self._registry
         with registry.lock:
             if registry.dead:
                 self._reap()
-            if checked:  # (registered by another thread meanwhile?)
-                for callback, _, _, _ in entries:
-                    self._refuse_duplicate(callback, set(), batch)
-            new = [callback for callback, _, _, _ in entries]
-            for callback in new:
-                if getattr(callback, "state_dict", None) is not None:  # only these can clash
-                    check_unique_keys(self._entries_now(), new)
-                    break
+            stateful = False
+            for callback, _, _, _ in entries:
+                if checked and registry.holds(callback):  # (registered meanwhile?)
+                    self._refuse_duplicate(callback, seen)
+                stateful = stateful or getattr(callback, "state_dict", None) is not None
+            if stateful:  # only stateful callbacks can clash
+                check_unique_keys(self._entries_now(), [callback for callback, *_ in entries])
             added = registry.add(entries)
             if self._states:
                 self._invalidate(added)
@@ -238,13 +245,12 @@ class CallbackManager(Generic[T]):
     def _entries_now(self) -> list[object]:
         return [callback for callback, _, _ in self._entries()]
 
-    def _entry(
-        self, callback: object, priority: int, implementation: Implementation | None, weak: bool
+    def _weak_entry(
+        self, callback: object, priority: int, implementation: Implementation | None
     ) -> tuple[object, int, dict[str, Callable[..., Any]] | None, Weak | None]:
-        """What the registry records of one callback: targets bound weakly for ``weak``."""
+        """What the registry records of a weakly registered callback: its targets called
+        through a weak reference."""
         targets = None if implementation is None else implementation.targets
-        if not weak:
-            return callback, priority, targets, None  # the usual case
         try:
             reference = Weak(weakref.ref(callback, self._registry.collected))
         except TypeError:
@@ -263,13 +269,13 @@ class CallbackManager(Generic[T]):
         if self._registry.dead:
             self._invalidate(self._registry.reap())
 
-    def _refuse_duplicate(self, callback: object, seen: set[int], batch: bool) -> None:
+    def _refuse_duplicate(self, callback: object, seen: set[int]) -> None:
         """A callback already registered, or given twice in one batch (``seen``)."""
         strategy = self._strategy
         already = self._registry.find(callback) is not None
-        if already or (id(callback) in seen and batch):
+        if already or id(callback) in seen:
             spec_name = strategy.table.spec_name if isinstance(strategy, CheckedStrategy) else ""
-            raise duplicate_error(callback, spec_name, already=already or not batch)
+            raise duplicate_error(callback, spec_name, already=already)
 
     def _invalidate(self, registrations: Iterable[Registration]) -> None:
         """Mark the snapshots of the hooks that ``registrations`` touch stale. Under the lock."""

@@ -135,12 +135,18 @@ class Registry:
     ) -> list[Registration]:
         """Register ``(callback, priority, targets, weak)`` entries, all or none. Under the lock."""
         added: list[Registration] = []
+        order = self._order
+        index = self._index
         self.changing = True
         try:
             for callback, priority, targets, weak in entries:
                 registration = Registration(callback, priority, next(self._sequence), targets, weak)
-                self._insert(registration)
-                added.append(registration)
+                added.append(registration)  # first: what is undone on an interruption
+                if not order or order[-1].order < registration.order:
+                    order.append(registration)  # the usual case: it goes last
+                else:
+                    bisect.insort(order, registration, key=_order)
+                index.setdefault(registration.key, []).append(registration)
                 if weak is not None:
                     self._weak[id(weak.ref)] = registration
         except BaseException:  # a KeyboardInterrupt between two steps: leave no half state
@@ -149,16 +155,9 @@ class Registry:
             raise
         finally:
             self.changing = False
+        if len(order) > self._most:
+            self._most = len(order)
         return added
-
-    def _insert(self, registration: Registration) -> None:
-        order = self._order
-        if not order or order[-1].order < registration.order:
-            order.append(registration)  # the usual case: it goes last
-        else:
-            bisect.insort(order, registration, key=_order)
-        self._index.setdefault(registration.key, []).append(registration)
-        self._most = max(self._most, len(order))
 
     def remove(self, callback: object) -> Registration | None:
         """Remove the first registration (in call order) of ``callback``; None if it has none.
@@ -209,6 +208,11 @@ class Registry:
         """The first registration (in call order) of ``callback``, compared by identity."""
         candidates = self._registrations_of(callback)
         return min(candidates, key=_order) if candidates else None
+
+    def holds(self, callback: object) -> bool:
+        """Is ``callback`` registered (compared by identity)?"""
+        registrations = self._index.get(id(callback))
+        return registrations is not None and any(r.callback is callback for r in registrations)
 
     def _registrations_of(self, callback: object) -> list[Registration]:
         """``callback``'s registrations (the index is keyed by ``id``, which a collected weak

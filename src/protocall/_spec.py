@@ -179,13 +179,13 @@ class HookTable:
 
     __slots__ = (
         "__weakref__",
-        "_names_among",
         "_near_misses",
         "by_function",
         "hook_list",
         "hooks",
         "name_list",
         "names",
+        "names_memo",
         "spec_name",
     )
 
@@ -203,19 +203,22 @@ class HookTable:
         self.hook_list: Final = tuple(hooks.values())
         """The hooks in declaration order."""
         self._near_misses: dict[str, str | None] = {}
-        self._names_among: dict[frozenset[str], NamesAmong] = {}
+        self.names_memo: Final[dict[tuple[str, ...], NamesAmong]] = {}
+        """:meth:`names_among`'s answers (read directly by registration, which pays per call)."""
 
-    def names_among(self, names: frozenset[str]) -> NamesAmong:
-        """What the names of one class namespace mean for this spec (see :class:`NamesAmong`).
+    def names_among(self, names: tuple[str, ...]) -> NamesAmong:
+        """What the names of one class namespace (``tuple(vars(klass))``) mean for this spec
+        (see :class:`NamesAmong`).
 
-        Memoised per set of names: the answer depends on the names alone (a class that changes
-        has another set), so a class read again costs one lookup.
+        Memoised per tuple of names: the answer depends on the names alone (a class that
+        changes has other names, or the same names with other values, which the caller reads),
+        so a class read again costs one lookup.
         """
-        found = self._names_among.get(names)
+        found = self.names_memo.get(names)
         if found is None:
-            if len(self._names_among) >= _MEMO_LIMIT:
-                self._names_among.clear()
-            found = self._names_among[names] = NamesAmong(self, names)
+            if len(self.names_memo) >= _MEMO_LIMIT:
+                self.names_memo.clear()
+            found = self.names_memo[names] = NamesAmong(self, names)
         return found
 
     def near_miss(self, name: str) -> str | None:
@@ -266,17 +269,23 @@ class HookTable:
 
 
 class NamesAmong:
-    """What the names of a class namespace mean for a spec: which are hook names, which look
-    like misspelt ones, and whether the class customises attribute lookup."""
+    """What the names of a class namespace mean for a spec: which look like misspelt hook names,
+    whether the class customises attribute lookup or may be a Protocol."""
 
-    __slots__ = ("custom_lookup", "hooks", "near_misses")
+    __slots__ = ("custom_lookup", "marks_protocol", "near_misses", "notable")
 
-    def __init__(self, table: HookTable, names: frozenset[str]) -> None:
-        self.hooks: Final = tuple(names & table.names)
+    def __init__(self, table: HookTable, names: tuple[str, ...]) -> None:
         self.near_misses: Final = tuple(
-            (name, hook) for name in sorted(names) if (hook := table.near_miss(name)) is not None
+            (name, hook)
+            for name in sorted(set(names))
+            if (hook := table.near_miss(name)) is not None
         )
         self.custom_lookup: Final = "__getattr__" in names or "__getattribute__" in names
+        self.marks_protocol: Final = "_is_protocol" in names
+        """The namespace has ``_is_protocol`` (set by ``Protocol`` on its subclasses): the class
+        is a Protocol if its value is true."""
+        self.notable: Final = bool(self.near_misses) or self.custom_lookup or self.marks_protocol
+        """Anything at all to note (most callback classes: nothing)."""
 
 
 _MEMO_LIMIT: Final = 4096

@@ -9,6 +9,7 @@ other one (Lightning Fabric's semantics).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from types import MethodType
 from typing import TYPE_CHECKING, Any, ClassVar, Final, Protocol
 
 from ._dispatch import Shape, Who
@@ -24,6 +25,8 @@ if TYPE_CHECKING:
     from ._registry import Registration
 
 __all__ = ["CheckedStrategy", "HookOptions", "Strategy"]
+
+_NOTHING: Final[frozenset[str]] = frozenset()
 
 
 class HookOptions:
@@ -144,9 +147,18 @@ class CheckedStrategy:
     def weak_targets(
         self, implementation: Implementation, weak: Weak
     ) -> dict[str, Callable[..., Any]]:
-        """The targets of a weak registration: its class's methods called through ``weak``."""
+        """The targets of a weak registration: its methods called through ``weak``."""
+        callback = weak()
         targets = dict(implementation.targets)
-        for name, (function, dropped) in implementation.unbound.items():
+        for name, target in targets.items():
+            found = implementation.unbound.get(name)
+            function: Callable[..., Any]
+            if found is not None:
+                function, dropped = found
+            elif isinstance(target, MethodType) and target.__self__ is callback:
+                function, dropped = target.__func__, _NOTHING  # (it holds its callback)
+            else:
+                continue
             is_async = self.table.hooks[name].is_async
             targets[name] = WeakTarget(function, weak, dropped, is_async=is_async)
         return targets

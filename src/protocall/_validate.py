@@ -52,8 +52,9 @@ class Implementation:
         """Hook name → what dispatch calls: the bound method, or an adapter that leaves out
         the keyword-only arguments the method does not declare."""
         self.unbound: Final = unbound
-        """Hook name → the plain function of the class behind a bound-method target, and the
-        keywords it leaves out: what a weak registration calls through its weak reference."""
+        """Hook name → for an adapter's target, the plain function behind the bound method it
+        adapts, and the keywords it leaves out: what a weak registration calls through its
+        weak reference (for a bound method, its ``__func__``)."""
         self.near_misses: Final = near_misses
         """(method, hook) pairs: public methods named almost like a hook they do not implement."""
 
@@ -70,39 +71,52 @@ def implement(table: HookTable, callback: object) -> Implementation:
             f"callbacks are instances. Register an instance instead, e.g. {name}()."
         )
     cls = type(callback)
-    reading = _ClassReading(table, cls)
-    found = reading.found
-    protocols = reading.protocols
-    values = _lookups(callback, table.name_list, custom=reading.custom_lookup)
+    protocols, custom, misspelt = _read_class(table, cls)
     targets: dict[str, Callable[..., Any]] = {}
     unbound: dict[str, tuple[FunctionType, frozenset[str]]] = {}
-    for hook, value in zip(table.hook_list, values, strict=True):
+    for hook in table.hook_list:
+        name = hook.name
+        value = getattr(callback, name, _MISSING) if not custom else _lookup(callback, name)
         if value is _MISSING:
             continue  # usually most of the spec's hooks
-        name = hook.name
-        owner, raw = found.get(name, _NOT_FOUND)
-        if (  # the usual case, spelt out: a plain method of a class that is not a Protocol
+        if (  # the usual case, spelt out: a method of a function, no Protocol in the way ...
             type(value) is MethodType
-            and value.__func__ is raw
             and value.__self__ is callback
-            and owner not in protocols
+            and type(function := value.__func__) is FunctionType
+            and not protocols
         ):
-            dropped = _function_verdict(hook, raw, cls)  # type: ignore[arg-type]  # raw is value.__func__
-            targets[name] = value if not dropped else _passing_only(value, dropped)
-            unbound[name] = (raw, dropped)  # type: ignore[assignment]
+            code = function.__code__
+            known = hook.verdicts.get(id(code))
+            if (  # ... whose verdict is known (the entry, see _function_verdict) ...
+                known is not None
+                and known[0] is code
+                and known[1] is function.__defaults__
+                and known[2] is None
+                and function.__kwdefaults__ is None
+                and not function.__dict__
+                and not known[3]
+            ):
+                targets[name] = value  # ... and takes every argument
+                continue
+            dropped = _function_verdict(hook, function, cls)
+            if not dropped:
+                targets[name] = value
+            else:
+                targets[name] = _passing_only(value, dropped)
+                unbound[name] = (function, dropped)
             continue
-        target = _target(hook, callback, cls, reading, value)
+        target = _target(hook, callback, cls, protocols, value)
         if target is not None:
-            targets[name], function = target
-            if function is not None:
-                unbound[name] = function
+            targets[name], found = target
+            if found is not None:
+                unbound[name] = found
     near_misses = (
         ()
-        if not reading.near_misses
+        if not misspelt
         else tuple(
-            (method, misspelt)
-            for method, misspelt in reading.near_misses
-            if misspelt not in targets and _is_method_like(_class_attribute(cls, method))
+            (method, hook_name)
+            for method, hook_name in misspelt
+            if hook_name not in targets and _is_method_like(_defined(cls, method)[1])
         )
     )
     if not targets:
@@ -119,53 +133,38 @@ def near_miss_message(spec_name: str, cls: type, method: str, hook: str) -> str:
     )
 
 
-def _lookups(callback: object, names: tuple[str, ...], *, custom: bool) -> list[object]:
-    """``callback``'s attribute for each name, or ``_MISSING``: plain attribute lookup, which
-    reads the instance's inline values without making its ``__dict__``.
-
-    For a class that customises lookup (``__getattr__``, ``__getattribute__``: a ``Mock``
-    answers every name), ``object.__getattribute__`` asks the class and the instance only.
-    """
-    if not custom:
-        return [getattr(callback, name, _MISSING) for name in names]
-    values: list[object] = []
-    for name in names:
-        try:
-            values.append(object.__getattribute__(callback, name))
-        except AttributeError:
-            values.append(_MISSING)
-    return values
+def _lookup(callback: object, name: str) -> object:
+    """``callback``'s attribute ``name`` as its class and instance hold it, or ``_MISSING``,
+    for a class that customises lookup (``__getattr__``, ``__getattribute__``: a ``Mock``
+    answers every name). Elsewhere plain ``getattr`` does, which reads an instance's inline
+    values without making its ``__dict__``."""
+    try:
+        return object.__getattribute__(callback, name)
+    except AttributeError:
+        return _MISSING
 
 
-class _ClassReading:
-    """What one walk over a class's MRO (``object`` aside) tells registration."""
+def _read_class(table: HookTable, cls: type) -> tuple[list[type], bool, list[tuple[str, str]]]:
+    """What one walk over ``cls``'s MRO (``object`` aside) tells registration: the classes
+    declared as Protocols, whether a class defines ``__getattr__`` or ``__getattribute__``, and
+    the (public method, hook) pairs of names close to a hook's in the other classes."""
+    protocols: list[type] = []
+    custom_lookup = False
+    near_misses: list[tuple[str, str]] = []
+    memo = table.names_memo
+    for klass in cls.__mro__[:-1]:  # object aside
+        namespace = klass.__dict__
+        key = tuple(namespace)
+        names = memo.get(key) or table.names_among(key)
+        if not names.notable:
+            continue  # most classes
+        if names.marks_protocol and namespace["_is_protocol"]:
+            protocols.append(klass)
+        elif names.near_misses:
+            near_misses += names.near_misses
+        custom_lookup = custom_lookup or names.custom_lookup
+    return protocols, custom_lookup, sorted(set(near_misses)) if near_misses else near_misses
 
-    __slots__ = ("custom_lookup", "found", "near_misses", "protocols")
-
-    def __init__(self, table: HookTable, cls: type) -> None:
-        self.found: Final[dict[str, tuple[type, object]]] = {}
-        """Per hook name the class has: the class of the MRO that defines it, and the raw value."""
-        self.protocols: Final[list[type]] = []
-        """The classes of the MRO declared as Protocols."""
-        self.custom_lookup = False
-        """A class of the MRO defines ``__getattr__`` or ``__getattribute__``."""
-        near_misses: list[tuple[str, str]] = []
-        for klass in cls.__mro__[:-1]:  # object aside
-            namespace = vars(klass)
-            names = table.names_among(frozenset(namespace))
-            for name in names.hooks:
-                if name not in self.found:
-                    self.found[name] = (klass, namespace[name])
-            if namespace.get("_is_protocol", False):  # recorded by Protocol.__init_subclass__
-                self.protocols.append(klass)
-            elif names.near_misses:
-                near_misses += names.near_misses
-            self.custom_lookup = self.custom_lookup or names.custom_lookup
-        self.near_misses: Final = sorted(set(near_misses)) if near_misses else near_misses
-        """(public method, hook) pairs: names of non-Protocol classes close to a hook's."""
-
-
-_NOT_FOUND: Final = (None, object())
 
 _Found = tuple[Callable[..., Any], tuple[FunctionType, frozenset[str]] | None]
 """What dispatch calls for a hook; and for a plain method of the class, its function and the
@@ -173,24 +172,34 @@ keywords it leaves out (what a weak registration calls through its weak referenc
 
 
 def _target(
-    hook: Hook, callback: object, cls: type, reading: _ClassReading, value: object
+    hook: Hook, callback: object, cls: type, protocols: list[type], value: object
 ) -> _Found | None:
     """What dispatch calls for ``hook`` of ``callback``, whose attribute lookup gave ``value``;
     None if it does not implement the hook (opted out with None, or only a Protocol has it)."""
-    owner, raw = reading.found.get(hook.name, (None, _MISSING))
+    owner, raw = _defined(cls, hook.name)
     if owner is None:
         return _checked_value(value, hook, cls)  # the instance's own (the class lacks it)
-    if type(raw) is FunctionType:  # the usual case: a plain method of the class ...
+    if type(raw) is FunctionType:  # a plain method of the class ...
         if type(value) is MethodType and value.__func__ is raw and value.__self__ is callback:
-            if owner in reading.protocols:
+            if owner in protocols:
                 return None  # a Protocol's own (default) method does not count
             dropped = _function_verdict(hook, raw, cls)
-            return _passing_only(value, dropped), (raw, dropped)
+            return _passing_only(value, dropped), (raw, dropped) if dropped else None
         return _checked_value(value, hook, cls)  # ... unless the instance overrides it
     if _is_data_descriptor(raw) or value is raw or _from_descriptor(raw, value, callback, cls):
         # A property or slot (which the instance cannot override), or the class's own value.
-        return None if owner in reading.protocols else _checked_value(value, hook, cls)
+        return None if owner in protocols else _checked_value(value, hook, cls)
     return _checked_value(value, hook, cls)  # the instance's own
+
+
+def _defined(cls: type, name: str) -> tuple[type | None, object]:
+    """The first class of ``cls``'s MRO (``object`` aside) that defines ``name``, and the raw
+    value it holds there; ``(None, _MISSING)`` if none does."""
+    for klass in cls.__mro__[:-1]:
+        namespace = vars(klass)
+        if name in namespace:
+            return klass, namespace[name]
+    return None, _MISSING
 
 
 def _from_descriptor(raw: object, value: object, callback: object, cls: type) -> bool:
@@ -275,15 +284,6 @@ def _bound(descriptor: object, callback: object, cls: type) -> object:
     """What the class attribute ``descriptor`` gives ``callback`` (its ``__get__``)."""
     get: Callable[[object, object, type], object] = getattr(type(descriptor), "__get__")  # noqa: B009
     return get(descriptor, callback, cls)
-
-
-def _class_attribute(cls: type, name: str) -> object:
-    """The raw value the first class of the MRO that defines ``name`` holds."""
-    for klass in cls.__mro__:
-        namespace = vars(klass)
-        if name in namespace:
-            return namespace[name]
-    return _MISSING
 
 
 def _is_method_like(value: object) -> bool:
