@@ -32,6 +32,14 @@ code reads the cell once and unpacks it to exactly its own count: a stale cell (
 snapshot of another count fails to unpack, and that call asks the state for the current function
 instead. So dispatch takes no lock and never uses a snapshot with code written for another.
 
+**Inline layouts.** Weakly registered implementers are called inline (``function(callback,
+...)`` once their reference answers), and when a manager's only monitor is a
+:class:`~protocall.Profiler` each call is timed inline (``_pc_t = _pc_clock()``, the call in a
+``try``, its duration appended to the implementer's sink in the ``finally``; see ``_timing``).
+Such snapshots have more slots per implementer, so a count alone no longer tells layouts apart:
+they end with their layout's tag and ``None`` (see :func:`layout_tag`), which every other code
+rejects, and their code checks the tag.
+
 **Hygiene.** Generated names all start with ``_pc_``; a hook whose parameters use that prefix,
 or are not identifiers, gets the generic ``(*_pc_args, **_pc_kwargs)`` form. The code runs with
 empty builtins: the few it needs are ``_pc_``-prefixed globals, so no parameter name a user
