@@ -12,8 +12,9 @@ import asyncio
 import gc
 import sys
 import threading
+import types
 import weakref
-from typing import Protocol
+from typing import Protocol, cast
 
 import pytest
 
@@ -370,3 +371,53 @@ def test_a_manager_holds_no_monitor_once_removed() -> None:
     del monitor
     gc.collect()
     assert reference() is None
+
+
+# -- snapshot layouts ----------------------------------------------------------------------------
+
+
+def _layouts() -> dict[str, tuple[CallbackManager[Hooks], list[Rec], Log]]:
+    """Managers whose ``on_step`` snapshots have different layouts (plain, weak inline,
+    timed inline, a loop), several of them unpacking to the same count."""
+    from protocall import Profiler
+
+    made: dict[str, tuple[CallbackManager[Hooks], list[Rec], Log]] = {}
+    for name, strong, weak, timed in [
+        *((f"plain {n}", n, (), False) for n in range(1, 8)),
+        ("weak first of 2", 2, (0,), False),
+        ("weak second of 2", 2, (1,), False),
+        ("weak first of 3", 3, (0,), False),
+        ("timed 1", 1, (), True),
+        ("timed 2", 2, (), True),
+        ("timed, weak first of 2", 2, (0,), True),
+        ("timed, weak second of 2", 2, (1,), True),
+        ("loop", 70, (), False),
+    ]:
+        log: Log = []
+        callbacks = [Rec(f"{name}#{i}", log) for i in range(strong)]
+        manager = CallbackManager(Hooks)
+        for index, callback in enumerate(callbacks):
+            manager.register(callback, weak=index in weak)
+        if timed:
+            manager.add_monitor(Profiler())
+        manager.call.on_step(step=0)
+        log.clear()
+        made[name] = (manager, callbacks, log)
+    return made
+
+
+def test_a_dispatcher_code_never_uses_a_snapshot_of_another_layout() -> None:
+    """A dispatch that began with the code of one layout may find the snapshot of another in
+    its cell (the registrations changed meanwhile): it must ask for the current dispatcher,
+    which calls each current implementer once."""
+    layouts = _layouts()
+    for old_name, (old, _, _) in layouts.items():
+        old_code = cast(types.FunctionType, old.call.on_step).__code__
+        for new_name, (new, callbacks, log) in layouts.items():
+            current = cast(types.FunctionType, new.call.on_step)
+            stale = types.FunctionType(
+                old_code, current.__globals__, "on_step", None, current.__closure__
+            )
+            stale(step=1)
+            assert log == [f"{c.name}:1" for c in callbacks], (old_name, new_name)
+            log.clear()

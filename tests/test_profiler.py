@@ -14,9 +14,11 @@ from __future__ import annotations
 import asyncio
 import gc
 import re
+import sys
 import threading
+import types
 import weakref
-from typing import Protocol
+from typing import Protocol, cast
 
 import pytest
 
@@ -269,3 +271,247 @@ def test_a_removed_profiler_records_nothing_more() -> None:
     manager.remove_monitor(profiler)
     manager.call.on_step(2)
     assert [row.count for row in profiler.rows()] == [1]
+
+
+# -- timed inline (the profiler as a manager's only monitor) ---------------------------------------
+
+
+class Tick:
+    def on_start(self) -> None:
+        pass
+
+    def on_step(self, step: int) -> None:
+        if step < 0:
+            raise ValueError("negative step")
+
+
+class Results(Protocol):
+    def score(self, step: int) -> int | None: ...
+
+
+class Scorer:
+    def __init__(self, result: int | None) -> None:
+        self.result = result
+
+    def score(self, step: int) -> int | None:
+        if step < 0:
+            raise ValueError("negative step")
+        return self.result
+
+
+def counts(profiler: Profiler) -> dict[tuple[str, str], int]:
+    return {(row.hook, row.callback): row.count for row in profiler.rows()}
+
+
+def code_names(dispatcher: types.FunctionType) -> tuple[str, ...]:
+    return dispatcher.__code__.co_names
+
+
+def test_an_only_profiler_is_timed_inline_and_removing_it_restores_the_plain_code() -> None:
+    manager = CallbackManager(Hooks, [Tick(), Tick()])
+    on_step = cast(types.FunctionType, manager.call.on_step)
+    on_step(1)
+    plain = on_step.__code__
+    profiler = Profiler()
+    manager.add_monitor(profiler)
+    on_step(1)
+    assert "_pc_clock" in code_names(on_step)
+    manager.remove_monitor(profiler)
+    on_step(1)
+    assert on_step.__code__.co_code == plain.co_code
+    assert counts(profiler) == {("on_step", "Tick"): 2}
+
+
+def test_every_mode_counts_each_call_made_and_only_those() -> None:
+    """``emit`` calls every implementer, ``first`` stops at the first result, and a call that
+    raises counts too; the exception carries the note naming its callback."""
+    manager = CallbackManager(Results, [Scorer(None), Scorer(7), Scorer(8)])
+    profiler = Profiler()
+    manager.add_monitor(profiler)
+    assert manager.emit(Results.score, 1) == [None, 7, 8]
+    assert manager.first(Results.score, 1) == 7
+    with pytest.raises(ValueError, match="negative step") as raised:
+        manager.emit(Results.score, -1)
+    assert "callback Scorer (implementer 1 of 3) in hook Results.score" in str(
+        raised.value.__notes__
+    )
+    with pytest.raises(ValueError, match="negative step"):
+        manager.first(Results.score, -1)
+    assert counts(profiler) == {("score", "Scorer"): 3 + 2 + 1 + 1}
+
+
+def test_a_profiler_and_another_monitor_both_see_every_call() -> None:
+    manager = CallbackManager(Hooks, [Tick(), Starter()])
+    profiler = Profiler()
+    seen: list[HookCall] = []
+    manager.add_monitor(profiler)
+    manager.add_monitor(seen.append)
+    for step in range(3):
+        manager.call.on_step(step)
+        manager.call.on_start()
+    with pytest.raises(ValueError, match="negative step"):
+        manager.call.on_step(-1)
+    assert counts(profiler) == {
+        ("on_step", "Tick"): 4,
+        ("on_start", "Tick"): 3,
+        ("on_start", "Starter"): 3,
+    }
+    assert len(seen) == 10 and isinstance(seen[-1].error, ValueError)
+
+
+def test_one_profiler_on_several_managers_adds_their_calls_up() -> None:
+    profiler = Profiler()
+    managers = [CallbackManager(Hooks, [Tick()]) for _ in range(3)]
+    for manager in managers:
+        manager.add_monitor(profiler)
+    for manager in managers:
+        for step in range(4):
+            manager.call.on_step(step)
+    assert counts(profiler) == {("on_step", "Tick"): 12}
+    profiler.reset()
+    managers[0].call.on_step(0)
+    assert counts(profiler) == {("on_step", "Tick"): 1}
+
+
+def test_pending_durations_stay_bounded_however_many_calls() -> None:
+    from protocall._dispatch import FOLD_AT
+
+    profiler = Profiler()
+    manager = CallbackManager(Hooks, [Tick(), Stepper(), Tick()])
+    manager.add_monitor(profiler)
+    on_step = manager.call.on_step
+    for step in range(10 * FOLD_AT):
+        on_step(step)
+    pending = profiler._pending  # pyright: ignore[reportPrivateUsage]
+    assert max(len(durations) for durations in pending.values()) <= 2 * (FOLD_AT + 1)
+    assert counts(profiler) == {
+        ("on_step", "Tick"): 20 * FOLD_AT,
+        ("on_step", "Stepper"): 10 * FOLD_AT,
+    }
+    assert all(not durations for durations in pending.values())
+
+
+def test_no_call_is_lost_when_threads_dispatch_and_read_at_once() -> None:
+    """Dispatchers append without a lock while other threads fold (by reading the rows) and
+    the interpreter switches threads as often as it can."""
+    profiler = Profiler()
+    managers = [CallbackManager(Hooks, [Tick(), Stepper()]) for _ in range(2)]
+    for manager in managers:
+        manager.add_monitor(profiler)
+    threads_count, calls = 6, 3_000
+    barrier = threading.Barrier(threads_count + 1)
+    done = threading.Event()
+
+    def dispatch(index: int) -> None:
+        on_step = managers[index % 2].call.on_step
+        barrier.wait()
+        for step in range(calls):
+            on_step(step)
+
+    def read() -> None:
+        barrier.wait()
+        while not done.is_set():
+            profiler.rows()
+
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    try:
+        threads = [threading.Thread(target=dispatch, args=(i,)) for i in range(threads_count)]
+        reader = threading.Thread(target=read)
+        for thread in [*threads, reader]:
+            thread.start()
+        for thread in threads:
+            thread.join(60)
+        done.set()
+        reader.join(60)
+    finally:
+        sys.setswitchinterval(interval)
+    total = threads_count * calls
+    assert counts(profiler) == {("on_step", "Tick"): total, ("on_step", "Stepper"): total}
+
+
+def test_a_weak_callback_collected_mid_run_is_never_called_nor_counted_again() -> None:
+    log: list[int] = []
+
+    class Weak:
+        def on_step(self, step: int) -> None:
+            log.append(step)
+
+    profiler = Profiler()
+    weak = Weak()
+    manager = CallbackManager(Hooks)
+    manager.register(weak, weak=True)
+    manager.register(Tick())
+    manager.add_monitor(profiler)
+    on_step = manager.call.on_step
+    for step in range(3):
+        on_step(step)
+    reference = weakref.ref(weak)
+    del weak
+    gc.collect()
+    assert reference() is None
+    for step in range(3, 6):
+        on_step(step)
+    assert log == [0, 1, 2]
+    name = f"{test_a_weak_callback_collected_mid_run_is_never_called_nor_counted_again.__name__}.<locals>.Weak"
+    assert counts(profiler) == {("on_step", name): 3, ("on_step", "Tick"): 6}
+
+
+def test_a_collected_first_weak_callback_still_in_the_snapshot_is_skipped() -> None:
+    """Collected while another thread holds the manager's lock, a weak callback stays in the
+    snapshot until the next change: the timed dispatcher skips it (and folds meanwhile)."""
+    log: list[int] = []
+
+    class First:
+        def on_step(self, step: int) -> None:
+            log.append(step)
+
+    profiler = Profiler()
+    first = First()
+    manager = CallbackManager(Hooks)
+    manager.register(first, weak=True)
+    manager.register(Tick())
+    manager.add_monitor(profiler)
+    on_step = manager.call.on_step
+    on_step(0)
+    lock = manager._registry.lock  # pyright: ignore[reportPrivateUsage]
+    held, release = threading.Event(), threading.Event()
+
+    def hold() -> None:
+        with lock:
+            held.set()
+            release.wait(30)
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    held.wait(30)
+    del first
+    gc.collect()
+    release.set()
+    holder.join(30)
+    for step in range(1, 4):
+        on_step(step)
+    assert log == [0]
+    assert sorted(count for count in counts(profiler).values()) == [1, 4]
+    assert len(manager) == 1
+
+
+def test_a_profiler_keeps_no_callback_class_alive() -> None:
+    class Local:
+        def on_step(self, step: int) -> None:
+            pass
+
+    profiler = Profiler()
+    manager = CallbackManager(Hooks)
+    manager.add_monitor(profiler)
+    callback = manager.register(Local())
+    manager.call.on_step(1)
+    manager.unregister(callback)
+    manager.call.on_step(2)
+    gone = weakref.ref(Local)
+    del Local, callback
+    gc.collect()
+    assert gone() is None
+    assert [row.callback for row in profiler.rows()] == [
+        "test_a_profiler_keeps_no_callback_class_alive.<locals>.Local"
+    ]

@@ -32,6 +32,14 @@ code reads the cell once and unpacks it to exactly its own count: a stale cell (
 snapshot of another count fails to unpack, and that call asks the state for the current function
 instead. So dispatch takes no lock and never uses a snapshot with code written for another.
 
+**Inline layouts.** Weakly registered implementers are called inline (``function(callback,
+...)`` once their reference answers), and when a manager's only monitor is a
+:class:`~protocall.Profiler` each call is timed inline (``_pc_t = _pc_clock()``, the call in a
+``try``, its duration appended to the implementer's sink in the ``finally``; see ``_timing``).
+Such snapshots have more slots per implementer, so a count alone no longer tells layouts apart:
+they end with their layout's tag and ``None`` (see :func:`layout_tag`), which every other code
+rejects, and their code checks the tag.
+
 **Hygiene.** Generated names all start with ``_pc_``; a hook whose parameters use that prefix,
 or are not identifiers, gets the generic ``(*_pc_args, **_pc_kwargs)`` form. The code runs with
 empty builtins: the few it needs are ``_pc_``-prefixed globals, so no parameter name a user
@@ -44,6 +52,7 @@ a loop over the snapshot; concurrent ``async`` hooks use ``_concurrent.concurren
 
 from __future__ import annotations
 
+import time
 import types
 from keyword import iskeyword
 from typing import TYPE_CHECKING, Any, Final, Literal, NamedTuple, TypeAlias
@@ -54,6 +63,7 @@ if TYPE_CHECKING:
     import inspect
 
 __all__ = [
+    "FOLD_AT",
     "GENERIC_SHAPE",
     "SKIPPED",
     "STRAIGHT_LINE_LIMIT",
@@ -62,6 +72,7 @@ __all__ = [
     "Shape",
     "Who",
     "code_for",
+    "layout_tag",
     "new_dispatcher",
     "shape_of",
 ]
@@ -188,8 +199,36 @@ class CodeKey(NamedTuple):
     arguments: tuple[str, ...] = ()
     """Straight form: each implementer's own argument list (else the shape's, for all)."""
     weak: tuple[int, ...] = ()
-    """Straight form: the implementers held weakly, whose snapshot entry is ``(function,
-    reference)``: called as ``function(callback, ...)`` while the reference is alive."""
+    """Straight form: the implementers held weakly, whose snapshot slots are ``function,
+    reference``: called as ``function(callback, ...)`` while the reference is alive."""
+    timed: bool = False
+    """Straight form: each call is timed inline, its duration handed to the implementer's sink
+    (see ``_timing``)."""
+
+    @property
+    def inline(self) -> bool:
+        """Whether the snapshot has the inline layout (see :func:`layout_tag`)."""
+        return self.form == "straight" and self.implementers > 0 and bool(self.weak or self.timed)
+
+
+def layout_tag(key: CodeKey) -> str:
+    """The name of an inline snapshot's layout, which its code checks before using it.
+
+    A *plain* snapshot is ``(*methods, who)``. An *inline* one (weak implementers called inline,
+    or calls timed inline) is ``(*slots, who, tag, None)``: per implementer ``method`` or
+    ``function, reference``, then (timed) one sink per implementer, the list whose length
+    triggers a fold and the fold; then the :class:`Who`, this tag and ``None``. Codes of another
+    layout reading it fail safely: a plain or loop code finds ``None`` where its ``who`` is (or
+    a count that does not unpack) and asks for the current code; an inline code checks the end
+    is ``None`` before comparing tags, so it only ever compares this string with its own.
+    """
+    mask = sum(1 << i for i in key.weak)
+    return f"{'timed ' if key.timed else ''}{key.implementers} weak {mask:x}"
+
+
+FOLD_AT: Final = 1024
+"""A timed dispatcher folds its accumulator when the first implementer's pending durations are
+more than this many: memory stays bounded however long the program runs."""
 
 
 def form_for(count: int, *, recovering: bool) -> tuple[Form, int]:
@@ -209,6 +248,7 @@ _GLOBALS: Final[dict[str, object]] = {
     f"{PREFIX}enumerate": enumerate,
     f"{PREFIX}len": len,
     f"{PREFIX}SKIPPED": SKIPPED,
+    f"{PREFIX}clock": time.perf_counter_ns,
 }
 """The generated code's only globals (no builtins), shared by every dispatcher."""
 
@@ -231,8 +271,10 @@ def code_for(key: CodeKey) -> types.CodeType:
 
     source = "\n".join(_template(key)) + "\n"
     shown = not key.arguments
+    layout = f" ({layout_tag(key)})" if key.inline else ""
     filename = (
-        f"<protocall {key.form} {key.mode} dispatcher {key.implementers}: ({key.shape.parameters})>"
+        f"<protocall {key.form} {key.mode} dispatcher {key.implementers}{layout}: "
+        f"({key.shape.parameters})>"
     )
     if not shown:
         filename = f"<protocall {key.mode} dispatcher for a call shape>"
@@ -289,23 +331,42 @@ def _template(key: CodeKey) -> list[str]:
     if key.form == "keyed":
         return lines + _keyed(key)
     wait = "await " if key.is_async else ""
-    if key.form == "straight":
-        unpacked = "".join(
-            f"({p}f{i}, {p}w{i}), " if i in key.weak else f"{p}m{i}, "
-            for i in range(key.implementers)
-        )
-    else:
-        unpacked = f"*{p}ms, "
+    refresh = (
+        f"            return {wait}{p}state.refreshed({key.mode!r}, None)({key.shape.arguments})"
+    )
     # The hand-over to the current code happens after the ``except`` clause, so that a
     # callback's exception in that call does not carry the unpacking error as its context.
-    lines += [
-        "        try:",
-        f"            {unpacked}{p}who = {p}snapshot",
-        f"        except {p}Stale:",
-        f"            {p}who = None",
-        f"        if {p}who is None:",
-        f"            return {wait}{p}state.refreshed({key.mode!r}, None)({key.shape.arguments})",
-    ]
+    if key.inline:
+        slots = "".join(
+            f"{p}f{i}, {p}w{i}, " if i in key.weak else f"{p}m{i}, "
+            for i in range(key.implementers)
+        )
+        if key.timed:
+            slots += (
+                "".join(f"{p}a{i}, " for i in range(key.implementers)) + f"{p}watched, {p}fold, "
+            )
+        lines += [
+            "        try:",
+            f"            {slots}{p}who, {p}tag, {p}end = {p}snapshot",
+            f"        except {p}Stale:",
+            f"            {p}tag = {p}end = None",
+            f"        if {p}end is not None or {p}tag != {layout_tag(key)!r}:",
+            refresh,
+        ]
+    else:
+        unpacked = (
+            "".join(f"{p}m{i}, " for i in range(key.implementers))
+            if key.form == "straight"
+            else f"*{p}ms, "
+        )
+        lines += [
+            "        try:",
+            f"            {unpacked}{p}who = {p}snapshot",
+            f"        except {p}Stale:",
+            f"            {p}who = None",
+            f"        if {p}who is None:",
+            refresh,
+        ]
     writer = {"straight": _straight, "loop": _loop, "recovering": _recovering}[key.form]
     lines += writer(key, len(lines) + 1, wait)
     lines.append(f"    return {p}dispatch")
@@ -339,6 +400,8 @@ def _straight(key: CodeKey, line: int, wait: str) -> list[str]:
     each = key.arguments or (key.shape.arguments,) * key.implementers
     if key.implementers == 0:
         return ["        return []" if key.mode == "emit" else "        return None"]
+    if key.timed:
+        return _timed(key, line, wait, each)
 
     def call(i: int) -> str:
         if i not in key.weak:
@@ -363,13 +426,63 @@ def _straight(key: CodeKey, line: int, wait: str) -> list[str]:
             calls.append(line + len(body))
             body.append(f"            if {_found(key, call(i))}:")
             body.append(f"                return {p}r")
+    return body + _failed(calls) + _ending(key)
+
+
+def _timed(key: CodeKey, line: int, wait: str, each: tuple[str, ...]) -> list[str]:
+    """Straight-line calls, each timed: ``_pc_t = clock()``, the call in a ``try``, and in its
+    ``finally`` the duration handed to the implementer's sink (also when the call raises).
+
+    First, the accumulator is asked to fold when the watched list of pending durations (the
+    first implementer's) has grown past :data:`FOLD_AT`. A weak implementer that has been
+    collected is neither called nor timed; if it is the first, the accumulator folds at once.
+    """
+    p = PREFIX
+    body = [
+        f"        if {p}len({p}watched) > {FOLD_AT}:",
+        f"            {p}fold()",
+        "        try:",
+    ]
+    calls: list[int] = []
+    for i in range(key.implementers):
+        indent = "            "
+        if i in key.weak:
+            if key.mode == "emit":
+                body.append(f"{indent}{p}r{i} = {p}SKIPPED")
+            body.append(f"{indent}if ({p}s := {p}w{i}()) is not None:")
+            indent += "    "
+            callee = f"{p}f{i}({p}s, {each[i]})" if each[i] else f"{p}f{i}({p}s)"
+        else:
+            callee = f"{p}m{i}({each[i]})"
+        target = {"call": "", "emit": f"{p}r{i} = ", "first": f"{p}r = "}[key.mode]
+        body += [f"{indent}{p}t = {p}clock()", f"{indent}try:"]
+        calls.append(line + len(body))
+        body += [
+            f"{indent}    {target}{wait}{callee}",
+            f"{indent}finally:",
+            f"{indent}    {p}a{i}({p}clock() - {p}t)",
+        ]
+        if key.mode == "first":
+            found = f"{p}r is not None and {p}r is not {p}SKIPPED" if key.unchecked else ""
+            body += [f"{indent}if {found or f'{p}r is not None'}:", f"{indent}    return {p}r"]
+        if i == 0 and i in key.weak:  # the watched list is not fed: fold now
+            body += ["            else:", f"                {p}fold()"]
+    if key.mode == "emit":
+        results = ", ".join(f"{p}r{i}" for i in range(key.implementers))
+        body.append(f"            {p}results = [{results}]")
+    return body + _failed(calls) + _ending(key)
+
+
+def _failed(calls: list[int]) -> list[str]:
+    """The ``except`` clause of a straight-line dispatcher: ``calls`` is the line of each
+    implementer's call, which the traceback's line is looked up in."""
+    p = PREFIX
     table = ", ".join(map(str, calls)) + ","
-    body += [
+    return [
         f"        except {p}BaseException as {p}exc:",
         f"            {p}state.failed({p}exc, {p}who, ({table}))",
         "            raise",
     ]
-    return body + _ending(key)
 
 
 def _loop(key: CodeKey, line: int, wait: str) -> list[str]:

@@ -26,6 +26,7 @@ from ._dispatch import (
     Shape,
     Who,
     form_for,
+    layout_tag,
     new_dispatcher,
     swap_code,
 )
@@ -35,6 +36,7 @@ from ._weak import WeakTarget
 
 if TYPE_CHECKING:
     from ._policies import Recovery
+    from ._timing import Timing
 
 __all__ = ["HookState", "Implementers", "Plan"]
 
@@ -70,6 +72,11 @@ class Implementers(Protocol):
     @property
     def who(self) -> Who: ...
 
+    @property
+    def timing(self) -> Timing | None:
+        """Set when the calls are to be timed inline (see ``_timing``)."""
+        ...
+
     def methods(self) -> tuple[Callable[..., Any], ...]:
         """What a checked hook's dispatcher calls, in order."""
         ...
@@ -87,7 +94,7 @@ class HookState:
         "_cells",
         "_functions",
         "_implementers",
-        "_inline",
+        "_layout",
         "_lock",
         "_source",
         "concurrent",
@@ -127,12 +134,20 @@ class HookState:
         self._cells: Final = (types.CellType(None), types.CellType(self))
         self._functions: dict[Mode, Callable[..., Any]] = {}
         self._implementers: Implementers | None = None
-        self._inline: tuple[tuple[int, ...], tuple[str, ...]] = ((), ())
-        """The snapshot's weak implementers called inline, and each one's argument list."""
+        self._layout: tuple[tuple[int, ...], tuple[str, ...], bool] = ((), (), False)
+        """The snapshot's weak implementers called inline, each implementer's argument list,
+        and whether the calls are timed inline (``CodeKey.weak``, ``.arguments``, ``.timed``)."""
 
     @property
     def recovering(self) -> bool:
         return self.recovery is not None
+
+    def times_inline(self, count: int) -> bool:
+        """Whether a snapshot of ``count`` implementers can have its calls timed inline: the
+        straight-line form (not a loop, no error policy, not concurrent, checked)."""
+        if self.concurrent or self.planned or count == 0:
+            return False
+        return form_for(count, recovering=self.recovery is not None)[0] == "straight"
 
     # -- the dispatchers ------------------------------------------------------------------------
 
@@ -163,8 +178,8 @@ class HookState:
         count = 0 if implementers is None else len(implementers.who.callbacks)
         skips = implementers is not None and implementers.who.skips
         form, count = form_for(count, recovering=self.recovery is not None)
-        weak, arguments = self._inline if form == "straight" else ((), ())
-        return CodeKey(mode, self.shape, self.is_async, form, count, skips, arguments, weak)
+        weak, arguments, timed = self._layout if form == "straight" else ((), (), False)
+        return CodeKey(mode, self.shape, self.is_async, form, count, skips, arguments, weak, timed)
 
     def invalidate(self) -> None:
         """The registrations changed: the next dispatch reads them again. Under the lock."""
@@ -209,37 +224,57 @@ class HookState:
 
     def _publish(self, implementers: Implementers) -> None:
         who = implementers.who
-        methods = () if self.planned else self._inlined(implementers.methods())
+        slots = () if self.planned else self._slots(implementers)
         for mode, function in self._functions.items():
             if isinstance(function, types.FunctionType) and not self.concurrent:
                 swap_code(function, self._key(mode))
         # The cell last: until it is set, every dispatch comes here (and waits for the lock).
         plans: dict[tuple[Any, ...], Callable[..., Any]] = {}
-        snapshot: object = (plans, who) if self.planned else (*methods, who)
+        snapshot: object
+        if self.planned:
+            snapshot = (plans, who)
+        elif self._key("call").inline:
+            snapshot = (*slots, who, layout_tag(self._key("call")), None)
+        else:
+            snapshot = (*slots, who)
         self._cells[0].cell_contents = snapshot
 
-    def _inlined(self, methods: tuple[Callable[..., Any], ...]) -> tuple[object, ...]:
-        """The snapshot's entries: a weak implementer that a straight-line dispatcher can call
-        inline becomes ``(function, reference)`` (see ``CodeKey.weak``); also sets the layout
-        that :meth:`_key` reads."""
-        self._inline = ((), ())
+    def _slots(self, implementers: Implementers) -> tuple[object, ...]:
+        """The snapshot's slots before its ``who`` (see ``_dispatch.layout_tag``); also sets
+        the layout that :meth:`_key` reads.
+
+        A weak implementer that a straight-line dispatcher can call inline takes two slots,
+        ``function, reference`` (see ``CodeKey.weak``); a timed snapshot (see ``_timing``)
+        adds each implementer's sink, the watched list and the fold.
+        """
+        methods = implementers.methods()
+        timing = implementers.timing
+        self._layout = ((), (), False)
         form, _ = form_for(len(methods), recovering=self.recovery is not None)
-        if form != "straight" or self.concurrent or not any(type(m) is WeakTarget for m in methods):
+        if form != "straight" or self.concurrent:
+            if timing is not None:  # the manager asks times_inline() first
+                raise AssertionError(f"{self.label}: timing inline in the {form} form")
             return methods
-        entries: list[object] = []
+        if timing is None and not any(type(m) is WeakTarget for m in methods):
+            return methods
+        slots: list[object] = []
         weak: list[int] = []
         arguments: list[str] = []
         for index, method in enumerate(methods):
             own = self.shape.without(method.dropped) if isinstance(method, WeakTarget) else None
             if isinstance(method, WeakTarget) and own is not None:
-                entries.append((method.function, method.weak.ref))
+                slots += (method.function, method.weak.ref)
                 weak.append(index)
                 arguments.append(own)
             else:
-                entries.append(method)
+                slots.append(method)
                 arguments.append(self.shape.arguments)
-        self._inline = (tuple(weak), tuple(arguments))
-        return tuple(entries)
+        if timing is not None:
+            slots += (*timing.sinks, timing.watched, timing.fold)
+        if all(own == self.shape.arguments for own in arguments):
+            arguments = []  # the shape's, for all: the code is shown in tracebacks
+        self._layout = (tuple(weak), tuple(arguments), timing is not None)
+        return tuple(slots)
 
     def _current(self) -> tuple[Sequence[Callable[..., Any]], Who]:
         """The snapshot, for the concurrent dispatcher (which reads it once per call)."""

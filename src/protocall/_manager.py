@@ -31,13 +31,14 @@ from typing import (
 from ._caller import HookCaller
 from ._errors import RegistrationError
 from ._hookstate import HookState
-from ._monitoring import Monitor, MonitoredImplementers
+from ._monitoring import Monitor, MonitoredImplementers, TimedImplementers
 from ._policies import ErrorPolicy, Recovery, check_policy, recovery
 from ._prioritized import Prioritized
 from ._registry import Registration, Registry, Weak, resolved
 from ._spec import hook_table
 from ._state import StateKeys, check_unique_keys
 from ._strategy import CheckedStrategy, Strategy, duplicate_error
+from ._timing import Accumulator, timing_for
 from ._unchecked import UncheckedStrategy
 from ._validate import Implementation
 
@@ -476,6 +477,14 @@ class CallbackManager(Generic[T]):
         if not monitors:
             return implementers
         state = self._states.get(name)
+        if (
+            len(monitors) == 1
+            and isinstance(monitors[0], Accumulator)
+            and state is not None
+            and state.times_inline(len(implementers.who.callbacks))
+        ):
+            timing = timing_for(monitors[0], name, implementers.who.callbacks)
+            return TimedImplementers(implementers, timing)
         is_async = state is not None and state.is_async
         return MonitoredImplementers(implementers, name, monitors, is_async=is_async)
 

@@ -3,7 +3,10 @@
 A monitor is any callable taking a :class:`HookCall`; ``manager.add_monitor(monitor)`` makes the
 manager call it after each callback call, with the hook's name, the callback, how long the call
 took and the exception it raised (or None). Monitors cost nothing until one is added: the
-dispatchers then call each implementer through :func:`monitored`, which times it.
+dispatchers then call each implementer through :func:`monitored`, which times it
+(:class:`MonitoredImplementers`). When the only monitor is an accumulator (a
+:class:`~protocall.Profiler`), straight-line dispatchers time the calls themselves instead
+(:class:`TimedImplementers`, see ``_timing``).
 """
 
 from __future__ import annotations
@@ -17,8 +20,9 @@ from ._registry import Weak
 
 if TYPE_CHECKING:
     from ._hookstate import Implementers
+    from ._timing import Timing
 
-__all__ = ["HookCall", "Monitor", "MonitoredImplementers", "monitored"]
+__all__ = ["HookCall", "Monitor", "MonitoredImplementers", "TimedImplementers", "monitored"]
 
 
 class HookCall(NamedTuple):
@@ -112,6 +116,11 @@ class MonitoredImplementers:
         self._is_async = is_async
         self.who = inner.who
 
+    @property
+    def timing(self) -> None:
+        """The wrappers time the calls, not the dispatcher."""
+        return None
+
     def _wrap(self, methods: Sequence[Callable[..., Any]]) -> tuple[Callable[..., Any], ...]:
         return tuple(
             monitored(m, self._hook, callback, self._monitors, is_async=self._is_async)
@@ -124,3 +133,21 @@ class MonitoredImplementers:
     def plan(self, positional: int, keywords: tuple[str, ...]) -> Plan:
         plan = self._inner.plan(positional, keywords)
         return Plan(self._wrap(plan.methods), plan.parameters, plan.arguments)
+
+
+class TimedImplementers:
+    """A hook's implementers, called as they are, and the sinks a straight-line dispatcher
+    hands each call's duration to (see ``_timing``)."""
+
+    __slots__ = ("_inner", "timing", "who")
+
+    def __init__(self, inner: Implementers, timing: Timing) -> None:
+        self._inner = inner
+        self.timing: Timing | None = timing
+        self.who = inner.who
+
+    def methods(self) -> tuple[Callable[..., Any], ...]:
+        return self._inner.methods()
+
+    def plan(self, positional: int, keywords: tuple[str, ...]) -> Plan:
+        return self._inner.plan(positional, keywords)

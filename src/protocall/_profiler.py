@@ -1,14 +1,21 @@
 """``Profiler``: a monitor that adds up how long each callback spends in each hook.
 
-``manager.add_monitor(profiler)`` makes the manager report every callback call to it (a
-:class:`~protocall.HookCall`); the profiler keeps, per hook and callback class, the number of
-calls, their total and their longest duration. ``profiler.rows()`` gives them as records and
-``str(profiler)`` as a table sorted by total time, as Lightning's ``SimpleProfiler`` reports its
-actions: which callback makes the loop slow, and in which hook, is the first line.
+``manager.add_monitor(profiler)`` makes the manager report every callback call to it; the
+profiler keeps, per hook and callback class, the number of calls, their total and their longest
+duration. ``profiler.rows()`` gives them as records and ``str(profiler)`` as a table sorted by
+total time, as Lightning's ``SimpleProfiler`` reports its actions: which callback makes the loop
+slow, and in which hook, is the first line.
 
-The update runs after every callback call of every monitored dispatch, so it is kept cheap: one
-dictionary lookup and a few integer operations, under a lock so that hooks dispatched from
-several threads at once lose no call.
+The profiler is an accumulator (``_timing``): when it is a manager's only monitor, the
+generated dispatchers time each call themselves and append its duration to the profiler's
+pending list for that hook and class (``list.append``: atomic under the GIL, no lock, no record
+per call). The profiler folds the pending durations into its totals when it is read, and when a
+dispatcher finds a list long (``_dispatch.FOLD_AT``), so that memory stays bounded however long
+the program runs. Folding takes the first ``k`` durations of a list and deletes just those, under
+the profiler's lock: durations appended meanwhile stay for the next fold, and none is lost or
+counted twice. Otherwise (other monitors beside it, error policies, loops, concurrent or
+unchecked hooks) it is called with a :class:`~protocall.HookCall` per call, and counts it at once,
+under the same lock.
 """
 
 from __future__ import annotations
@@ -17,6 +24,7 @@ import threading
 from typing import Final
 
 from ._monitoring import HookCall
+from ._timing import Accumulator
 
 __all__ = ["ProfileRow", "Profiler"]
 
@@ -95,7 +103,7 @@ class ProfileRow:
         )
 
 
-class Profiler:
+class Profiler(Accumulator):
     """A monitor that aggregates hook call durations per hook and callback class.
 
     Register it with ``manager.add_monitor(Profiler())``; read it with :meth:`rows` or
@@ -105,12 +113,15 @@ class Profiler:
     managers, from any thread.
     """
 
-    __slots__ = ("_lock", "_stats")
+    __slots__ = ("_lock", "_pending", "_stats")
 
     def __init__(self) -> None:
         self._lock: Final = threading.Lock()
         self._stats: Final[dict[tuple[str, str], list[int]]] = {}
         """(hook, callback class qualname) → [count, total_ns, max_ns], updated in place."""
+        self._pending: Final[dict[tuple[str, str], list[int]]] = {}
+        """(hook, callback class qualname) → durations appended by dispatchers, not yet folded
+        into ``_stats``. A list, once made, is kept (dispatchers hold its ``append``)."""
 
     def __call__(self, call: HookCall) -> None:
         """Record one callback call (the monitor protocol)."""
@@ -126,12 +137,47 @@ class Profiler:
                 if duration > stats[2]:
                     stats[2] = duration
 
+    def pending(self, hook: str, callback: str) -> list[int]:
+        """The list a timed dispatcher appends the durations of ``hook`` calls by instances of
+        the class named ``callback`` to (the accumulator protocol, see ``_timing``)."""
+        key = (hook, callback)
+        with self._lock:
+            pending = self._pending.get(key)
+            if pending is None:
+                pending = self._pending[key] = []
+            return pending
+
+    def fold(self) -> None:
+        """Count the pending durations into the totals (the accumulator protocol)."""
+        with self._lock:
+            self._fold()
+
+    def _fold(self) -> None:
+        """Under the lock: take the durations each list holds now, and only those (appends
+        made meanwhile land after them), and count them."""
+        for key, pending in self._pending.items():
+            taken = len(pending)
+            if not taken:
+                continue
+            durations = pending[:taken]
+            del pending[:taken]
+            total, longest = sum(durations), max(durations)
+            stats = self._stats.get(key)
+            if stats is None:
+                self._stats[key] = [taken, total, longest]
+            else:
+                stats[0] += taken
+                stats[1] += total
+                if longest > stats[2]:
+                    stats[2] = longest
+
     def rows(self) -> list[ProfileRow]:
         """One record per hook and callback class, the longest total time first.
 
         Ties are ordered by hook, then callback name, so that the order is deterministic.
         """
         with self._lock:
+            self._fold()
             snapshot = [(key, tuple(stats)) for key, stats in self._stats.items()]
         rows = [
             ProfileRow(hook, callback, count, total, total / count, longest)
@@ -143,6 +189,8 @@ class Profiler:
     def reset(self) -> None:
         """Forget every recorded call."""
         with self._lock:
+            for pending in self._pending.values():
+                del pending[: len(pending)]
             self._stats.clear()
 
     def __str__(self) -> str:

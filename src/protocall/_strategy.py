@@ -85,6 +85,11 @@ class _Fixed:
         self._methods: Final = methods
         self.who: Final = who
 
+    @property
+    def timing(self) -> None:
+        """Calls are not timed inline."""
+        return None
+
     def methods(self) -> tuple[Callable[..., Any], ...]:
         return self._methods
 

@@ -71,6 +71,11 @@ class _ByName:
         self._entries: Final = entries
         self.who: Final = who
 
+    @property
+    def timing(self) -> None:
+        """Calls are not timed inline."""
+        return None
+
     def methods(self) -> tuple[Callable[..., Any], ...]:
         return tuple(entry.method for entry in self._entries)
 
