@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeAlias
 
-from ._hookstate import Plan
+from ._hookstate import Plan, Written
 from ._registry import Weak
 
 if TYPE_CHECKING:
@@ -124,3 +124,6 @@ class MonitoredImplementers:
     def plan(self, positional: int, keywords: tuple[str, ...]) -> Plan:
         plan = self._inner.plan(positional, keywords)
         return Plan(self._wrap(plan.methods), plan.parameters, plan.arguments)
+
+    def written(self, positional: int, keywords: tuple[str, ...]) -> Written:
+        return self._inner.written(positional, keywords)  # the timed methods pass arguments on
