@@ -595,6 +595,25 @@ def test_unchecked_manager_does_what_fabric_call_does(case: Example) -> None:
     assert_same(fabric, via_call(case), "call.<name>(...)")
 
 
+def _again_and_reordered(example: Example) -> Example:
+    """Each call made twice, then with its keywords in reverse order. An unchecked hook's entry
+    makes calls of the shape of its first call itself (``_unchecked._ByName.written``): the
+    repeats go that way, the other shapes through the dispatcher written for each."""
+    calls = tuple(
+        again
+        for hook, args, kwargs in example.calls
+        for again in ((hook, args, kwargs), (hook, args, kwargs), (hook, args, kwargs[::-1]))
+    )
+    return Example(example.classes, example.entries, calls)
+
+
+@given(examples().map(_again_and_reordered))
+def test_repeated_and_reordered_calls_do_what_fabric_call_does(case: Example) -> None:
+    fabric = via_fabric(case)
+    assert_same(fabric, via_emit(case), "emit(name, ...)")
+    assert_same(fabric, via_call(case), "call.<name>(...)")
+
+
 @settings(max_examples=100)  # a narrower check than the one above: a smaller budget in CI
 @given(examples(keywords=KEYWORDS + RESERVED_KEYWORDS))
 @example(_one_class(_hook("method"), ("on_a", (), (("self", 0), ("hook_name", 1)))))

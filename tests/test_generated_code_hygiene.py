@@ -647,6 +647,54 @@ def test_unchecked_keywords_of_any_name_do_not_mask_a_callbacks_error(
         assert any("FailsWithKwargs" in n and "on_any" in n for n in notes), notes
 
 
+class NamesLoss:
+    """Names ``loss`` only: Fabric leaves every other keyword out."""
+
+    def on_any(self, *positional: object, loss: object = None) -> object:
+        return loss
+
+
+ENTRY_NAMES = [
+    "_pc_layout",
+    "_pc_plans",
+    "_pc_who",
+    "_pc_key",
+    "_pc_d",
+    "_pc_snapshot",
+    "_pc_state",
+    "_pc_m0",
+    "_pc_p0",
+    "_pc_args",
+    "_pc_kwargs",
+]
+
+
+@pytest.mark.parametrize("name", sorted({*NAME_POOL, *ENTRY_NAMES, "__debug__"} - {"loss"}))
+def test_unchecked_keywords_named_like_what_the_entry_uses_are_filtered_as_fabric_does(
+    name: str,
+) -> None:
+    """An unchecked hook's entry makes calls of the shape of its first call itself, binding the
+    keywords to names: a keyword named like one of the entry's own, a builtin or a Python
+    keyword is filtered like any other (left out for a method that does not name it, passed to
+    one that takes ``**kwargs``), the first time and the next, and a callback's error still
+    surfaces as itself."""
+    failing = FailsWithKwargs()
+    manager = CallbackManager(None, [NamesLoss(), TakesAll()])
+    marker = object()
+    for _ in range(3):
+        (got_loss, (got_args, got_kwargs)) = manager.emit("on_any", 5, loss=marker, **{name: 1})
+        assert got_loss is marker
+        assert got_args == (5,)
+        assert got_kwargs == {"loss": marker, name: 1}
+        assert list(got_kwargs) == ["loss", name]
+        assert manager.call.on_any(5, loss=marker, **{name: 1}) is None
+    manager.register(failing)
+    for _ in range(2):
+        with pytest.raises(CallbackError) as info:
+            manager.call.on_any(loss=marker, **{name: 1})
+        assert info.value is failing.error
+
+
 def on_member(self: object) -> None:
     """A hook body, set under names that are not identifiers."""
 

@@ -47,7 +47,8 @@ chooses (``BaseException``, ``enumerate``) can shadow them. Codes are cached per
 bounded cache, together with their ``linecache`` entries (which make tracebacks show the lines).
 
 Error policies other than "raise", and more implementers than :data:`STRAIGHT_LINE_LIMIT`, use
-a loop over the snapshot; concurrent ``async`` hooks use ``_concurrent.concurrent_dispatcher``.
+a loop over the snapshot; concurrent ``async`` hooks use ``_concurrent.concurrent_dispatcher``;
+an unchecked hook's entry, which has no hook signature to follow, is described in ``_keyed``.
 """
 
 from __future__ import annotations
@@ -204,6 +205,12 @@ class CodeKey(NamedTuple):
     timed: bool = False
     """Straight form: each call is timed inline, its duration handed to the implementer's sink
     (see ``_timing``)."""
+    layout: str = ""
+    """Keyed form with written calls: the snapshot layout its argument lists assume."""
+    condition: str = ""
+    """Keyed form with written calls: the test a call passes to be made by them."""
+    bindings: tuple[str, ...] = ()
+    """Keyed form with written calls: the statements binding the names they pass on."""
 
     @property
     def inline(self) -> bool:
@@ -270,7 +277,7 @@ def code_for(key: CodeKey) -> types.CodeType:
     import linecache  # here: it imports tokenize and re, which importing protocall does without
 
     source = "\n".join(_template(key)) + "\n"
-    shown = not key.arguments
+    shown = not key.arguments and not key.condition
     layout = f" ({layout_tag(key)})" if key.inline else ""
     filename = (
         f"<protocall {key.form} {key.mode} dispatcher {key.implementers}{layout}: "
@@ -329,7 +336,7 @@ def _template(key: CodeKey) -> list[str]:
         f"    {define} {p}dispatch({key.shape.parameters}):",
     ]
     if key.form == "keyed":
-        return lines + _keyed(key)
+        return [*lines, *_keyed(key, len(lines) + 1), f"    return {p}dispatch"]
     wait = "await " if key.is_async else ""
     refresh = (
         f"            return {wait}{p}state.refreshed({key.mode!r}, None)({key.shape.arguments})"
@@ -373,26 +380,46 @@ def _template(key: CodeKey) -> list[str]:
     return lines
 
 
-def _keyed(key: CodeKey) -> list[str]:
-    """An unchecked hook's entry: forwards the call to the dispatcher written for its shape.
+def _keyed(key: CodeKey, line: int) -> list[str]:
+    """An unchecked hook's entry, whose snapshot is ``(layout, methods, plans, who)``.
 
-    Its snapshot holds, per call shape (mode, number of positional arguments, keyword names in
-    order), a dispatcher whose calls pass each implementer exactly the keywords it takes.
+    With ``key.implementers`` calls written out (``key.arguments``, made by
+    ``_unchecked._ByName.written`` for the shape of call it expects), a call that passes
+    ``key.condition`` is made right here, if the snapshot's ``layout`` (its implementers' keyword
+    filtering) is the one the argument lists were written for. Any other call, and every call of
+    the form without written calls (``implementers`` -1), goes to the dispatcher written for its
+    shape: ``plans`` holds one per call shape (mode, number of positional arguments, keyword
+    names in order), whose calls pass each implementer exactly the keywords it takes.
     """
     p = PREFIX
-    arguments = key.shape.arguments
-    return [
-        f"        {p}key = ({key.mode!r}, {p}len({p}args), *{p}kwargs)",
+    written = key.implementers >= 0
+    methods = [f"{p}m{i}" for i in range(key.implementers)]
+    unpacked = f"({', '.join(methods)}{',' if len(methods) == 1 else ''})" if written else f"{p}ms"
+    test = f"{p}layout != {key.layout!r} or not ({key.condition})"
+    indent = "    " if written else ""
+    lines = [
         "        try:",
-        f"            {p}plans, {p}who = {p}snapshot",
-        f"            {p}d = {p}plans[{p}key]",
+        f"            {p}layout, {unpacked}, {p}plans, {p}who = {p}snapshot",
         f"        except {p}Stale:",
-        f"            {p}d = None",
-        f"        if {p}d is None:",
-        f"            return {p}state.refreshed({key.mode!r}, {p}key)({arguments})",
-        f"        return {p}d({arguments})",
-        f"    return {p}dispatch",
+        f"            {p}layout = {p}plans = None",
+        *([f"        if {test}:"] if written else []),
     ]
+    # A stale snapshot leaves ``plans`` None; asking the state is done after the ``except``
+    # clause, so that a callback's exception does not carry the lookup's error as its context.
+    lines += [
+        f"{indent}        {p}key = ({key.mode!r}, {p}len({p}args), *{p}kwargs)",
+        f"{indent}        try:",
+        f"{indent}            {p}d = {p}plans[{p}key]",
+        f"{indent}        except {p}Stale:",
+        f"{indent}            {p}d = None",
+        f"{indent}        if {p}d is None:",
+        f"{indent}            {p}d = {p}state.refreshed({key.mode!r}, {p}key)",
+        f"{indent}        return {p}d({key.shape.arguments})",
+    ]
+    if written:
+        lines += [f"        {binding}" for binding in key.bindings]
+        lines += _straight(key, line + len(lines), "")
+    return lines
 
 
 def _straight(key: CodeKey, line: int, wait: str) -> list[str]:

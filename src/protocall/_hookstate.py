@@ -15,7 +15,7 @@ from __future__ import annotations
 import threading
 import types
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any, Final, Protocol
+from typing import TYPE_CHECKING, Any, Final, NamedTuple, Protocol
 
 from ._concurrent import concurrent_dispatcher
 from ._dispatch import (
@@ -38,7 +38,7 @@ if TYPE_CHECKING:
     from ._policies import Recovery
     from ._timing import Timing
 
-__all__ = ["HookState", "Implementers", "Plan"]
+__all__ = ["HookState", "Implementers", "Plan", "Written"]
 
 _MONITOR_NOTE: Final = "protocall: raised by the monitor"
 """How the note on an exception a monitor raised begins (see ``_monitoring``)."""
@@ -66,6 +66,22 @@ class Plan:
         """Each implementer's argument list (with ``parameters``)."""
 
 
+class Written(NamedTuple):
+    """An unchecked hook's calls, written into its entry for the shape of call it expects."""
+
+    layout: str
+    """What the argument lists assume of the implementers (how each filters keywords); the
+    snapshot carries its own, and the entry compares the two before making the calls."""
+    condition: str | None
+    """The test a call passes to be made by these calls; None: none does (its keywords cannot
+    be names in generated code)."""
+    bindings: tuple[str, ...]
+    """Statements that bind the call's arguments (``*_pc_args, **_pc_kwargs``) to the names
+    that ``arguments`` pass on, for a call that passed ``condition``."""
+    arguments: tuple[str, ...]
+    """Each implementer's argument list."""
+
+
 class Implementers(Protocol):
     """A hook's implementers, in call order, as the manager's strategy finds them."""
 
@@ -78,11 +94,15 @@ class Implementers(Protocol):
         ...
 
     def methods(self) -> tuple[Callable[..., Any], ...]:
-        """What a checked hook's dispatcher calls, in order."""
+        """What a checked hook's dispatcher, or an unchecked hook's entry, calls, in order."""
         ...
 
     def plan(self, positional: int, keywords: tuple[str, ...]) -> Plan:
         """How an unchecked hook's dispatcher calls them for a call of this shape."""
+        ...
+
+    def written(self, positional: int, keywords: tuple[str, ...]) -> Written:
+        """How an unchecked hook's entry calls :meth:`methods` for calls of this shape."""
         ...
 
 
@@ -97,6 +117,7 @@ class HookState:
         "_layout",
         "_lock",
         "_source",
+        "_written",
         "concurrent",
         "is_async",
         "label",
@@ -137,6 +158,9 @@ class HookState:
         self._layout: tuple[tuple[int, ...], tuple[str, ...], bool] = ((), (), False)
         """The snapshot's weak implementers called inline, each implementer's argument list,
         and whether the calls are timed inline (``CodeKey.weak``, ``.arguments``, ``.timed``)."""
+        self._written: Written | None = None
+        """Unchecked: the calls the entries make, written for the snapshot and the shape of the
+        call that published it (the next calls most likely have that shape too)."""
 
     @property
     def recovering(self) -> bool:
@@ -173,7 +197,16 @@ class HookState:
 
     def _key(self, mode: Mode) -> CodeKey:
         if self.planned:
-            return CodeKey(mode, GENERIC_SHAPE, False, "keyed", -1, unchecked=True)
+            written = self._written
+            if written is None or written.condition is None:
+                return CodeKey(mode, GENERIC_SHAPE, False, "keyed", -1, unchecked=True)
+            form, count = form_for(len(written.arguments), recovering=self.recovering)
+            if form != "straight":
+                return CodeKey(mode, GENERIC_SHAPE, False, "keyed", -1, unchecked=True)
+            return CodeKey(
+                mode, GENERIC_SHAPE, False, "keyed", count, True, written.arguments,
+                layout=written.layout, condition=written.condition, bindings=written.bindings,
+            )  # fmt: skip
         implementers = self._implementers
         count = 0 if implementers is None else len(implementers.who.callbacks)
         skips = implementers is not None and implementers.who.skips
@@ -192,16 +225,21 @@ class HookState:
         Under the lock: reads the implementers if they changed, publishes the snapshot and the
         code written for it, and returns the dispatcher of ``mode``. For an unchecked hook, ``key``
         is the call's shape ``(mode, positional count, *keyword names)``: it returns the
-        dispatcher written for that shape, and remembers it (up to :data:`_PLANS_LIMIT` shapes).
+        dispatcher written for that shape, and remembers it (up to :data:`_PLANS_LIMIT` shapes);
+        a new snapshot's entries make calls of that shape themselves (:class:`Written`).
         """
         with self._lock:
             implementers = self._implementers
             if implementers is None:
-                implementers = self._implementers = self._source(self.name)
+                implementers = self._source(self.name)
+                if self.planned:
+                    shape = (0, ()) if key is None else (key[1], key[2:])
+                    self._written = implementers.written(*shape)
+                self._implementers = implementers
                 self._publish(implementers)
             if key is None:
                 return self.dispatcher(mode)
-            plans, who = self._cells[0].cell_contents
+            _, _, plans, who = self._cells[0].cell_contents
             shaped: Callable[..., Any] | None = plans.get(key)
             if shaped is None:
                 shaped = self._shaped(mode, implementers.plan(key[1], key[2:]), who)
@@ -224,15 +262,16 @@ class HookState:
 
     def _publish(self, implementers: Implementers) -> None:
         who = implementers.who
-        slots = () if self.planned else self._slots(implementers)
+        slots = implementers.methods() if self.planned else self._slots(implementers)
         for mode, function in self._functions.items():
             if isinstance(function, types.FunctionType) and not self.concurrent:
                 swap_code(function, self._key(mode))
         # The cell last: until it is set, every dispatch comes here (and waits for the lock).
-        plans: dict[tuple[Any, ...], Callable[..., Any]] = {}
         snapshot: object
         if self.planned:
-            snapshot = (plans, who)
+            assert self._written is not None
+            plans: dict[tuple[Any, ...], Callable[..., Any]] = {}
+            snapshot = (self._written.layout, slots, plans, who)
         elif self._key("call").inline:
             snapshot = (*slots, who, layout_tag(self._key("call")), None)
         else:

@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeAlias
 
-from ._hookstate import Plan
+from ._hookstate import Plan, Written
 from ._registry import Weak
 
 if TYPE_CHECKING:
@@ -134,6 +134,9 @@ class MonitoredImplementers:
         plan = self._inner.plan(positional, keywords)
         return Plan(self._wrap(plan.methods), plan.parameters, plan.arguments)
 
+    def written(self, positional: int, keywords: tuple[str, ...]) -> Written:
+        return self._inner.written(positional, keywords)  # the timed methods pass arguments on
+
 
 class TimedImplementers:
     """A hook's implementers, called as they are, and the sinks a straight-line dispatcher
@@ -151,3 +154,6 @@ class TimedImplementers:
 
     def plan(self, positional: int, keywords: tuple[str, ...]) -> Plan:
         return self._inner.plan(positional, keywords)
+
+    def written(self, positional: int, keywords: tuple[str, ...]) -> Written:
+        return self._inner.written(positional, keywords)

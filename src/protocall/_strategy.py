@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Final, Protocol
 
 from ._dispatch import Shape, Who
 from ._errors import HookNameWarning, RegistrationError, warn_at_caller
-from ._hookstate import Plan
+from ._hookstate import Plan, Written
 from ._registry import Weak
 from ._spec import HookTable
 from ._validate import Implementation, implement, near_miss_message
@@ -95,6 +95,9 @@ class _Fixed:
 
     def plan(self, positional: int, keywords: tuple[str, ...]) -> Plan:
         return Plan(self._methods, None)
+
+    def written(self, positional: int, keywords: tuple[str, ...]) -> Written:
+        return Written("", None, (), ())
 
 
 class CheckedStrategy:

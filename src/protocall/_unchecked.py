@@ -9,6 +9,13 @@ pass through; keyword arguments are filtered by the method's signature: a method
 Unlike Fabric, the lookups are done once per hook name until the registrations change, the
 signature is read once per callback and hook, and the filtering is decided once per keyword
 shape of the calls (the names, in order), not on every call.
+
+How a call is made (``_dispatch._keyed``): the hook's entry makes the calls itself, written out
+with each method's own keywords (:meth:`_ByName.written`), for calls of the shape of the call
+that read the registrations last (a loop calls a hook with one shape, so nearly every call); it
+checks each call's shape first, which costs less than the lookup it saves. A call of any other
+shape goes to a dispatcher written for that shape (:meth:`_ByName.plan`), remembered per
+snapshot.
 """
 
 from __future__ import annotations
@@ -20,7 +27,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Final
 
 from ._dispatch import GENERIC_SHAPE, PREFIX, SKIPPED, Who
 from ._errors import warn_at_caller
-from ._hookstate import Plan
+from ._hookstate import Plan, Written
 from ._strategy import HookOptions
 from ._weak import weakly
 
@@ -95,6 +102,35 @@ class _ByName:
             kept = entry.kept(keywords)
             arguments.append(", ".join([*given, *(f"{k}={k}" for k in kept)]))
         return Plan(tuple(entry.method for entry in entries), parameters, tuple(arguments))
+
+    def written(self, positional: int, keywords: tuple[str, ...]) -> Written:
+        """The calls of :meth:`methods` that the hook's entry makes itself, for calls of this
+        shape (``_dispatch._keyed``): the calls of :meth:`plan`, after binding its parameters.
+
+        A method that names its parameters is passed those of ``keywords`` it names, in the
+        order of its signature: the same for every call with these keywords, whatever their
+        order. A method that takes any keyword is passed them all, in the call's order. So the
+        calls serve every call with ``positional`` positional arguments and exactly these
+        keywords: in any order, or, when a method takes any keyword, in this order.
+        """
+        p = PREFIX
+        # What the calls depend on besides the shape: which keywords each method takes.
+        layout = repr(tuple(entry.accepts for entry in self._entries))
+        plan = self.plan(positional, keywords)
+        if plan.parameters is None:  # keywords that cannot be names in generated code
+            return Written(layout, None, (), ())
+        if any(entry.accepts is None for entry in self._entries):
+            named = [f"(*{p}kwargs,) == {keywords!r}" if keywords else f"not {p}kwargs"]
+        else:
+            named = [
+                f"{p}len({p}kwargs) == {len(keywords)}" if keywords else f"not {p}kwargs",
+                *(f"{keyword!r} in {p}kwargs" for keyword in keywords),
+            ]
+        given = [f"{p}p{i}" for i in range(positional)]
+        condition = [f"{p}len({p}args) == {positional}" if positional else f"not {p}args", *named]
+        bindings = [f"{', '.join(given)}, = {p}args"] if given else []
+        bindings += [f"{keyword} = {p}kwargs[{keyword!r}]" for keyword in keywords]
+        return Written(layout, " and ".join(condition), tuple(bindings), plan.arguments)
 
 
 def _usable(keyword: str) -> bool:
