@@ -421,3 +421,91 @@ def test_a_dispatcher_code_never_uses_a_snapshot_of_another_layout() -> None:
             stale(step=1)
             assert log == [f"{c.name}:1" for c in callbacks], (old_name, new_name)
             log.clear()
+
+
+# -- what a monitor is told, and interrupted refreshes --------------------------------------------
+
+
+def test_a_monitor_is_not_told_of_a_weak_callback_found_collected_mid_dispatch() -> None:
+    """The first callback drops the last reference to the second during the dispatch: the
+    snapshot still lists it, the call is skipped, and no monitor hears of a call."""
+    calls: list[HookCall] = []
+    log: Log = []
+    holder: list[Rec] = [Rec("weak", log)]
+
+    class Dropper:
+        def on_step(self, *, step: int) -> None:
+            if step == 1:
+                holder.clear()
+                gc.collect()
+
+    manager = CallbackManager(Hooks, [Dropper()])
+    manager.register(holder[0], weak=True)
+    manager.call.on_step(step=0)
+    manager.add_monitor(calls.append)
+    manager.call.on_step(step=1)  # its snapshot holds both
+    assert log == ["weak:0"]
+    assert [type(call.callback).__name__ for call in calls] == ["Dropper"]
+    assert all(call.callback is not None for call in calls)
+
+
+def test_a_monitor_is_not_told_of_a_skipped_non_callable_attribute() -> None:
+    class NotCallable:
+        on_step = 3
+
+    calls: list[HookCall] = []
+    a = Rec("a", [])
+    manager = CallbackManager(None, [NotCallable(), a])
+    manager.add_monitor(calls.append)
+    with pytest.warns(UserWarning, match="not callable"):
+        manager.emit("on_step", step=1)
+    assert [(c.hook, c.callback) for c in calls] == [("on_step", a)]
+
+
+def test_an_interrupted_refresh_leaves_the_hook_to_be_refreshed_again(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A KeyboardInterrupt while a new snapshot's code is installed: the next call does it."""
+    import protocall._hookstate as hookstate
+
+    log: Log = []
+    manager = CallbackManager(Hooks, [Rec("a", log)])
+    on_step = manager.call.on_step
+    on_step(step=1)
+    manager.register(Rec("b", log))
+    real = hookstate.swap_code
+
+    def interrupted(*args: object) -> None:
+        monkeypatch.setattr(hookstate, "swap_code", real)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(hookstate, "swap_code", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        on_step(step=2)
+    on_step(step=3)
+    manager.call.on_step(step=4)
+    assert log == ["a:1", "a:3", "b:3", "a:4", "b:4"]
+
+
+def test_a_weak_registration_holds_no_bound_method_the_instance_set_on_itself() -> None:
+    """``self.on_step = self._step`` (an instance attribute bound to the callback) is called
+    through the weak reference too: registering weakly keeps nothing alive."""
+    log: Log = []
+
+    class SelfBound:
+        def __init__(self) -> None:
+            self.on_step = self._step
+
+        def _step(self, *, step: int) -> None:
+            log.append(f"self-bound:{step}")
+
+    callback = SelfBound()
+    manager = CallbackManager(Hooks)
+    manager.register(callback, weak=True)
+    manager.call.on_step(step=1)
+    reference = weakref.ref(callback)
+    del callback
+    gc.collect()
+    assert reference() is None
+    manager.call.on_step(step=2)
+    assert log == ["self-bound:1"] and len(manager) == 0

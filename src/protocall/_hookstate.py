@@ -236,7 +236,12 @@ class HookState:
                     shape = (0, ()) if key is None else (key[1], key[2:])
                     self._written = implementers.written(*shape)
                 self._implementers = implementers
-                self._publish(implementers)
+                try:
+                    self._publish(implementers)
+                except BaseException:  # (a KeyboardInterrupt mid-compile): the next call retries
+                    self._implementers = None
+                    self._cells[0].cell_contents = None
+                    raise
             if key is None:
                 return self.dispatcher(mode)
             _, _, plans, who = self._cells[0].cell_contents

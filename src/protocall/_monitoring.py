@@ -15,6 +15,7 @@ import time
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeAlias
 
+from ._dispatch import SKIPPED
 from ._hookstate import Plan, Written
 from ._registry import Weak
 
@@ -84,7 +85,8 @@ def monitored(
             except BaseException as exc:
                 report(clock() - start, exc)
                 raise
-            report(clock() - start, None)
+            if result is not SKIPPED:  # (else nothing was called)
+                report(clock() - start, None)
             return result
 
         return timed_async
@@ -96,7 +98,8 @@ def monitored(
         except BaseException as exc:
             report(clock() - start, exc)
             raise
-        report(clock() - start, None)
+        if result is not SKIPPED:  # a weak callback found collected, a non-callable attribute
+            report(clock() - start, None)
         return result
 
     return timed
