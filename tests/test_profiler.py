@@ -515,3 +515,35 @@ def test_a_profiler_keeps_no_callback_class_alive() -> None:
     assert [row.callback for row in profiler.rows()] == [
         "test_a_profiler_keeps_no_callback_class_alive.<locals>.Local"
     ]
+
+
+class WithDefault(Protocol):
+    def on_step(self, *, step: int, extra: int = 0) -> None: ...
+
+
+def test_a_weak_callback_found_collected_is_not_counted_on_a_hook_with_defaults() -> None:
+    """A hook with a default value is dispatched through its generic form, where a weak callback
+    that leaves out a keyword cannot be called inline: its calls go through the reporting
+    wrapper, which does not count a call that found the callback collected."""
+    holder: list[object] = []
+
+    class Dropper:
+        def on_step(self, *, step: int, extra: int = 0) -> None:
+            if step == 1:
+                holder.clear()
+                gc.collect()
+
+    class Partial:
+        def on_step(self, *, step: int) -> None:
+            pass
+
+    holder.append(Partial())
+    profiler = Profiler()
+    manager = CallbackManager(WithDefault, [Dropper()])
+    manager.register(holder[0], weak=True)
+    manager.add_monitor(profiler)
+    manager.call.on_step(step=0)
+    manager.call.on_step(step=1)  # its snapshot holds both
+    manager.call.on_step(step=2)
+    counts = {row.callback.rsplit(".", 1)[-1]: row.count for row in profiler.rows()}
+    assert counts == {"Dropper": 3, "Partial": 1}

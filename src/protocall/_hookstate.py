@@ -166,12 +166,17 @@ class HookState:
     def recovering(self) -> bool:
         return self.recovery is not None
 
-    def times_inline(self, count: int) -> bool:
-        """Whether a snapshot of ``count`` implementers can have its calls timed inline: the
-        straight-line form (not a loop, no error policy, not concurrent, checked)."""
-        if self.concurrent or self.planned or count == 0:
+    def times_inline(self, methods: Sequence[Callable[..., Any]]) -> bool:
+        """Whether a snapshot of these implementers can have its calls timed inline: the
+        straight-line form (not a loop, no error policy, not concurrent, checked), each weak
+        implementer called inline (so that one found collected is not timed)."""
+        if self.concurrent or self.planned or not methods:
             return False
-        return form_for(count, recovering=self.recovery is not None)[0] == "straight"
+        if any(
+            isinstance(m, WeakTarget) and self.shape.without(m.dropped) is None for m in methods
+        ):
+            return False
+        return form_for(len(methods), recovering=self.recovery is not None)[0] == "straight"
 
     # -- the dispatchers ------------------------------------------------------------------------
 

@@ -481,7 +481,7 @@ class CallbackManager(Generic[T]):
             len(monitors) == 1
             and isinstance(monitors[0], Accumulator)
             and state is not None
-            and state.times_inline(len(implementers.who.callbacks))
+            and state.times_inline(implementers.methods())
         ):
             timing = timing_for(monitors[0], name, implementers.who.callbacks)
             return TimedImplementers(implementers, timing)
