@@ -467,16 +467,15 @@ def test_an_interrupted_refresh_leaves_the_hook_to_be_refreshed_again(
 ) -> None:
     """A KeyboardInterrupt while a new snapshot's code is installed: the next call does it."""
     import protocall._hookstate as hookstate
+    from protocall._dispatch import swap_code
 
     log: Log = []
     manager = CallbackManager(Hooks, [Rec("a", log)])
     on_step = manager.call.on_step
     on_step(step=1)
     manager.register(Rec("b", log))
-    real = hookstate.swap_code
-
     def interrupted(*args: object) -> None:
-        monkeypatch.setattr(hookstate, "swap_code", real)
+        monkeypatch.setattr(hookstate, "swap_code", swap_code)
         raise KeyboardInterrupt
 
     monkeypatch.setattr(hookstate, "swap_code", interrupted)
