@@ -474,6 +474,7 @@ def test_an_interrupted_refresh_leaves_the_hook_to_be_refreshed_again(
     on_step = manager.call.on_step
     on_step(step=1)
     manager.register(Rec("b", log))
+
     def interrupted(*args: object) -> None:
         monkeypatch.setattr(hookstate, "swap_code", swap_code)
         raise KeyboardInterrupt

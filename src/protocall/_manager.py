@@ -172,7 +172,16 @@ class CallbackManager(Generic[T]):
             raise TypeError(f"register(weak=...) is True or False, not {weak!r}")
         if type(priority) is not int:  # (the usual case checked at a glance)
             priority = _checked_priority(priority)
-        self._add([(callback, priority, weak)])
+        if weak:
+            self._add([(callback, priority, weak)])
+            return callback
+        # The usual case: what _add does, for one callback held strongly.
+        strategy = self._strategy
+        implementation = strategy.implement(callback)
+        if implementation is not None and implementation.near_misses:
+            strategy.warn(callback, implementation)
+        targets = None if implementation is None else implementation.targets
+        self._commit([(callback, priority, targets, None)], set())
         return callback
 
     def unregister(self, callback: object) -> None:
@@ -228,7 +237,17 @@ class CallbackManager(Generic[T]):
         if warn:  # before registering: a warning turned into an error registers nothing
             for callback, implementation in misspelt:
                 strategy.warn(callback, implementation)
+        self._commit(entries, seen)
+
+    def _commit(
+        self,
+        entries: list[tuple[object, int, dict[str, Callable[..., Any]] | None, Weak | None]],
+        seen: set[int],
+    ) -> None:
+        """Register validated ``(callback, priority, targets, weak)`` entries, all or none,
+        under the lock (``seen``: the ids of the batch, for a duplicate's message)."""
         registry = self._registry
+        checked = self._strategy.checked
         with registry.lock:
             if registry.dead:
                 self._reap()
