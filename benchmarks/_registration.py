@@ -1,10 +1,11 @@
 """Registration and unregistration cost, and memory per registered callback.
 
-Registration validates a callback's class once per (class, spec) and caches the result, so the
-first instance of a class pays for ``inspect.signature`` and the checks, and later instances only
-bind their methods. To time the first-instance cost again in every round, each round registers
-*new* classes, generated (untimed) from source so that each has its own functions, as classes
-written in a module would.
+Registration reads a callback's class afresh every time (a change to it is always seen); what
+it remembers is the verdict on each function's parameters, per hook and code object. So the
+first instance of a class pays for ``inspect.signature`` and the checks, and later instances of
+that class only for reading it and binding their methods. To time the first-instance cost again in
+every round, each round registers *new* classes, generated (untimed) from source so that each has
+its own functions, as classes written in a module would.
 
 Another instance of a known class is also timed against wider specs (10 and 40 hooks, generated
 like Lightning's callback hooks), for a class that implements 4 of the hooks and for one that
@@ -358,7 +359,7 @@ def memory_rows(peers: Sequence[str], count: int = 1024) -> list[MemoryRow]:
     rows.append(MemoryRow("protocall: + dispatchers of the 2 hooks (call & emit)", per))
     distinct = _instances(fresh_classes(COUNT))
     per, _ = _traced(COUNT, lambda: CallbackManager(Spec, distinct))
-    rows.append(MemoryRow(f"protocall: new classes ({COUNT}), incl. the class plan", per))
+    rows.append(MemoryRow(f"protocall: new classes ({COUNT}), incl. their verdicts", per))
     per, _ = _traced(count, lambda: CallbackManager(None, callbacks))
     rows.append(MemoryRow("protocall unchecked: registered", per))
     per, _ = _traced(count, lambda: tuple(cb.on_train_batch_end for cb in callbacks))
