@@ -4,15 +4,18 @@ Registration reads the class afresh every time; the one thing it remembers is ea
 verdict on a function's parameters, keyed by the function's code object and default counts
 (``Hook.verdicts``), which cannot go stale. Hypothesis patches a small class hierarchy at random
 between registrations (methods added, replaced by ones of the same or another signature, deleted,
-set to None, a non-hook attribute added, bases swapped, ``__bases__`` of a class swapped, and a
-function object itself mutated: its defaults dropped or its code replaced) and, after every
-step, registers a new instance twice: through the cache, and with the cache emptied. Both must
-implement the same hooks, dispatch to the same functions, or refuse with the same message.
+set to None, a non-hook attribute added, a method named almost like a hook added, bases swapped,
+``__bases__`` of a class swapped, and a function object itself mutated: its defaults dropped or
+its code replaced) and, after every step, registers a new instance twice: through the caches (the
+verdicts, and the memo of what a namespace's names mean), and with them emptied. Both must
+implement the same hooks, dispatch to the same functions and warn of the same misspellings, or
+refuse with the same message.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Generator
+import warnings
 from contextlib import contextmanager
 from types import FunctionType
 from typing import Protocol
@@ -74,7 +77,17 @@ Step = tuple[str, str, str]
 
 steps = st.tuples(
     st.sampled_from(
-        ["set", "refusing", "delete", "none", "extra", "rebase", "no_defaults", "new_code"]
+        [
+            "set",
+            "refusing",
+            "delete",
+            "none",
+            "extra",
+            "misspelt",
+            "rebase",
+            "no_defaults",
+            "new_code",
+        ]
     ),
     st.sampled_from(["Base", "Other", "Derived", "Typed"]),
     st.sampled_from(HOOKS),
@@ -95,6 +108,8 @@ def apply(step: Step, classes: dict[str, type], tokens: Tokens) -> None:
     elif what == "extra":
         tokens.count += 1
         setattr(cls, f"helper_{tokens.count}", tokens.count)
+    elif what == "misspelt":  # a namespace of the same size, a name close to the hook's
+        setattr(cls, f"{hook}_", tokens.method())
     elif what == "no_defaults" and isinstance(function := vars(cls).get(hook), FunctionType):
         function.__defaults__ = None  # the same function object now requires `optional`
     elif (
@@ -113,29 +128,38 @@ def outcome(cls: type) -> object:
     """What registering a new instance of ``cls`` decides: its hooks and results, or the refusal."""
     callback = cls()
     manager = CallbackManager(Spec)
-    try:
-        manager.register(callback)
-    except RegistrationError as error:
-        return ("refused", str(error))
+    with warnings.catch_warnings(record=True) as warned:
+        warnings.simplefilter("always")
+        try:
+            manager.register(callback)
+        except RegistrationError as error:
+            return ("refused", str(error))
     return (
         manager.hooks_of(callback),
         tuple(tuple(manager.emit(hook)) for hook in HOOKS),
+        sorted(str(warning.message) for warning in warned),
     )
 
 
 @contextmanager
 def empty_cache() -> Generator[None]:
-    """Registration as from scratch: every verdict of the spec's hooks forgotten meanwhile."""
-    hooks = hook_table(Spec).hooks.values()
+    """Registration as from scratch: every verdict of the spec's hooks, and the memo of what
+    namespaces' names mean, forgotten meanwhile."""
+    table = hook_table(Spec)
+    hooks = table.hooks.values()
     kept = [dict(hook.verdicts) for hook in hooks]
+    names = dict(table.names_memo)
     for hook in hooks:
         hook.verdicts.clear()
+    table.names_memo.clear()
     try:
         yield
     finally:
         for hook, verdicts in zip(hooks, kept, strict=True):
             hook.verdicts.clear()
             hook.verdicts.update(verdicts)
+        table.names_memo.clear()
+        table.names_memo.update(names)
 
 
 @given(st.lists(steps, max_size=25))
