@@ -14,8 +14,8 @@ refuse with the same message.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Generator
 import warnings
+from collections.abc import Callable, Generator
 from contextlib import contextmanager
 from types import FunctionType
 from typing import Protocol
