@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, Final
 from ._strategy import CheckedStrategy
 
 if TYPE_CHECKING:
-    from ._manager import CallbackManager
+    from ._core import ManagerCore
 
 __all__ = ["HookCaller"]
 
@@ -24,7 +24,7 @@ class HookCaller:
 
     __slots__ = ("__dict__", "__protocall_manager__")
 
-    def __init__(self, manager: CallbackManager[Any]) -> None:
+    def __init__(self, manager: ManagerCore) -> None:
         self.__protocall_manager__: Final = manager
 
     def __getattr__(self, name: str) -> Callable[..., Any]:

@@ -1,10 +1,10 @@
-"""``CallbackManager[T]``: the public face over the registry, the strategy and the hook states.
+"""``CallbackManager[T]``: the public face, its typing and its contract.
 
-Data flows one way: spec class → hook table (``_spec``, once per spec) → registration
-(``_validate``: validate, bind) → the registry's records in call order (``_registry``) → one
-state per hook (``_hookstate``) whose stable dispatchers (``_dispatch``) read a snapshot of the
-hook's implementers. A change of registrations, under the registry's lock, marks the touched
-hooks' snapshots stale; the next dispatch of each rebuilds it. Dispatch takes no lock.
+Each public method checks its arguments and hands the work to the machinery it inherits from
+``_core`` (registration into the registry, hook states, dispatchers; the data flow is told
+there); ``emit`` and ``first`` find a hook's dispatcher in one dictionary hit, ``call`` is a
+plain slot. Here are the constructor's overloads, ``call``'s typing as the spec, the overloads
+that type ``emit`` and ``first`` from a spec method, introspection, copies and pickling.
 
 A manager without a spec (``spec=None``) is *unchecked*: its strategy (``_unchecked``) looks
 methods up by name, as Lightning Fabric's ``call`` does.
@@ -13,9 +13,8 @@ methods up by name, as Lightning Fabric's ``call`` does.
 from __future__ import annotations
 
 import copy as _copy
-import weakref
 from collections.abc import Callable, Coroutine, Generator, Iterable, Iterator, Mapping
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from typing import (
     TYPE_CHECKING,
     Any,
@@ -24,27 +23,16 @@ from typing import (
     Never,
     ParamSpec,
     TypeVar,
-    cast,
     overload,
 )
 
-from ._caller import HookCaller
-from ._errors import RegistrationError
-from ._hookstate import HookState
-from ._monitoring import Monitor, MonitoredImplementers, TimedImplementers
-from ._policies import ErrorPolicy, Recovery, check_policy, recovery
-from ._prioritized import Prioritized
-from ._registry import Registration, Registry, Weak, resolved
-from ._spec import hook_table
-from ._state import StateKeys, check_unique_keys
-from ._strategy import CheckedStrategy, Strategy, duplicate_error
-from ._timing import Accumulator, timing_for
-from ._unchecked import UncheckedStrategy
-from ._validate import Implementation
-
-if TYPE_CHECKING:
-    from ._dispatch import Mode
-    from ._hookstate import Implementers
+from ._core import ManagerCore
+from ._monitoring import Monitor
+from ._policies import ErrorPolicy
+from ._prioritized import Prioritized, checked_priority, unwrap
+from ._registry import resolved
+from ._state import StateKeys
+from ._strategy import CheckedStrategy
 
 __all__ = ["CallbackManager", "Prioritized"]  # Prioritized: re-exported
 
@@ -57,7 +45,7 @@ R = TypeVar("R")
 P = ParamSpec("P")
 
 
-class CallbackManager(Generic[T]):
+class CallbackManager(ManagerCore, Generic[T]):
     """Callbacks for the hooks declared by the Protocol ``T``, validated and dispatched in order.
 
     ``CallbackManager(Spec, callbacks)`` registers ``callbacks`` (any iterable, copied) in order,
@@ -73,18 +61,7 @@ class CallbackManager(Generic[T]):
     takes no lock. ``copy.copy``, ``copy.deepcopy`` and ``pickle`` make independent managers.
     """
 
-    __slots__ = (
-        "__weakref__",
-        "_emitters",
-        "_errors",
-        "_firsts",
-        "_monitors",
-        "_recovery",
-        "_registry",
-        "_spec",
-        "_states",
-        "_strategy",
-    )
+    __slots__ = ("__weakref__",)  # the parts are ManagerCore's slots
     if not TYPE_CHECKING:  # ``call`` lives in a plain slot: one attribute load per access
         __slots__ += ("call",)
 
@@ -98,16 +75,6 @@ class CallbackManager(Generic[T]):
             results of the others come from :meth:`emit` or :meth:`first`.
             """
             ...
-
-    _spec: object
-    _strategy: Strategy
-    _errors: ErrorPolicy
-    _recovery: Recovery | None
-    _registry: Registry
-    _states: dict[str, HookState]
-    _emitters: dict[object, Callable[..., Any]]
-    _firsts: dict[object, Callable[..., Any]]
-    _monitors: tuple[Monitor, ...]
 
     @overload
     def __init__(
@@ -133,23 +100,7 @@ class CallbackManager(Generic[T]):
         errors: ErrorPolicy = "raise",
     ) -> None:
         self._setup(spec, errors)
-        self._add([(*_unwrap(item), False) for item in callbacks])
-
-    def _setup(self, spec: object, errors: ErrorPolicy) -> None:
-        check_policy(errors)
-        self._spec = spec
-        self._strategy = UncheckedStrategy() if spec is None else CheckedStrategy(hook_table(spec))
-        self._errors = errors
-        self._recovery = recovery(errors)
-        self._registry = Registry(reaped=self._invalidate)
-        self._states = {}
-        self._emitters = {}
-        self._firsts = {}
-        self._monitors = ()
-
-        # The ``call`` slot, which checkers see as a read-only property (and from an assignment
-        # ``self.call = ...`` jedi would infer ``call`` instead, completing no hook names).
-        setattr(self, "call", HookCaller(self))  # noqa: B010
+        self._add([(*unwrap(item), False) for item in callbacks])
 
     # -- registration -----------------------------------------------------------------------
 
@@ -171,7 +122,7 @@ class CallbackManager(Generic[T]):
         if weak is not True and weak is not False:
             raise TypeError(f"register(weak=...) is True or False, not {weak!r}")
         if type(priority) is not int:  # (the usual case checked at a glance)
-            priority = _checked_priority(priority)
+            priority = checked_priority(priority)
         if weak:
             self._add([(callback, priority, weak)])
             return callback
@@ -198,125 +149,11 @@ class CallbackManager(Generic[T]):
             f"it is not registered with this manager (callbacks are compared by identity)"
         )
 
-    def _add(
-        self,
-        items: list[tuple[object, int, bool]],
-        *,
-        warn: bool = True,
-        origins: list[str] | None = None,
-    ) -> None:
-        """Validate every ``(callback, priority, weak)``, then register them all; on any error,
-        register none. ``origins`` describe where each callback came from, for error notes."""
-        if not items:
-            return
-        strategy = self._strategy
-        checked = strategy.checked
-        early = checked and (len(items) > 1 or origins is not None)
-        seen: set[int] = set()
-        entries: list[tuple[object, int, dict[str, Callable[..., Any]] | None, Weak | None]] = []
-        misspelt: list[tuple[object, Implementation]] = []
-        for index, (callback, priority, weak) in enumerate(items):
-            try:
-                if early:  # (else checked under the lock, below)
-                    self._refuse_duplicate(callback, seen)
-                    seen.add(id(callback))
-                implementation = strategy.implement(callback)
-                if not weak:  # the usual case
-                    targets = None if implementation is None else implementation.targets
-                    entries.append((callback, priority, targets, None))
-                else:
-                    entries.append(self._weak_entry(callback, priority, implementation))
-            except RegistrationError as exc:
-                if origins is not None:
-                    exc.add_note(
-                        f"protocall: the callback comes from the entry point {origins[index]}"
-                    )
-                raise
-            if implementation is not None and implementation.near_misses:
-                misspelt.append((callback, implementation))
-        if warn:  # before registering: a warning turned into an error registers nothing
-            for callback, implementation in misspelt:
-                strategy.warn(callback, implementation)
-        self._commit(entries, seen)
-
-    def _commit(
-        self,
-        entries: list[tuple[object, int, dict[str, Callable[..., Any]] | None, Weak | None]],
-        seen: set[int],
-    ) -> None:
-        """Register validated ``(callback, priority, targets, weak)`` entries, all or none,
-        under the lock (``seen``: the ids of the batch, for a duplicate's message)."""
-        registry = self._registry
-        checked = self._strategy.checked
-        with registry.lock:
-            if registry.dead:
-                self._reap()
-            stateful = False
-            for callback, _, _, _ in entries:
-                if checked and registry.holds(callback):  # (registered meanwhile?)
-                    self._refuse_duplicate(callback, seen)
-                stateful = stateful or getattr(callback, "state_dict", None) is not None
-            if stateful:  # only stateful callbacks can clash
-                check_unique_keys(self._entries_now(), [callback for callback, *_ in entries])
-            added = registry.add(entries)
-            if self._states:
-                self._invalidate(added)
-
-    def _entries_now(self) -> list[object]:
-        return [callback for callback, _, _ in self._entries()]
-
-    def _weak_entry(
-        self, callback: object, priority: int, implementation: Implementation | None
-    ) -> tuple[object, int, dict[str, Callable[..., Any]] | None, Weak | None]:
-        """What the registry records of a weakly registered callback: its targets called
-        through a weak reference."""
-        targets = None if implementation is None else implementation.targets
-        try:
-            reference = Weak(weakref.ref(callback, self._registry.collected))
-        except TypeError:
-            raise RegistrationError(
-                f"cannot register {type(callback).__qualname__} weakly: its instances cannot "
-                f"be referred to weakly (a class with __slots__ needs '__weakref__' among "
-                f"them). Register it without weak=True, or add '__weakref__' to its __slots__."
-            ) from None
-        strategy = self._strategy
-        if implementation is not None and isinstance(strategy, CheckedStrategy):
-            targets = strategy.weak_targets(implementation, reference)
-        return callback, priority, targets, reference
-
-    def _reap(self) -> None:
-        """Drop the registrations of collected weak callbacks. Under the lock."""
-        if self._registry.dead:
-            self._invalidate(self._registry.reap())
-
-    def _refuse_duplicate(self, callback: object, seen: set[int]) -> None:
-        """A callback already registered, or given twice in one batch (``seen``)."""
-        strategy = self._strategy
-        already = self._registry.find(callback) is not None
-        if already or id(callback) in seen:
-            spec_name = strategy.table.spec_name if isinstance(strategy, CheckedStrategy) else ""
-            raise duplicate_error(callback, spec_name, already=already)
-
-    def _invalidate(self, registrations: Iterable[Registration]) -> None:
-        """Mark the snapshots of the hooks that ``registrations`` touch stale. Under the lock."""
-        states = self._states
-        if not states:
-            return
-        hooks = self._strategy.touched(registrations)
-        if hooks is None:
-            for state in states.values():
-                state.invalidate()
-            return
-        for name in hooks:
-            touched = states.get(name)
-            if touched is not None:
-                touched.invalidate()
-
     @contextmanager
     def registered(self, *callbacks: object, priority: int = 0) -> Generator[None]:
         """Register ``callbacks`` for the ``with`` block, all or none, and unregister them on
         exit (also on an exception): ``with manager.registered(Timer()): train(manager)``."""
-        self._add([(callback, _checked_priority(priority), False) for callback in callbacks])
+        self._add([(callback, checked_priority(priority), False) for callback in callbacks])
         try:
             yield
         finally:
@@ -349,10 +186,6 @@ class CallbackManager(Generic[T]):
                 raise ValueError(f"{monitor!r:.80} is not a monitor of this manager")
             self._monitors = tuple(monitors)
             self._invalidate_all()
-
-    def _invalidate_all(self) -> None:
-        for state in self._states.values():
-            state.invalidate()
 
     def load_entry_points(self, group: str) -> list[object]:
         """Register what installed distributions advertise under the entry-point ``group``: a
@@ -457,56 +290,6 @@ class CallbackManager(Generic[T]):
             dispatcher = self._cached(hook, "first", self._firsts)
         return dispatcher(*args, **kwargs)
 
-    def _cached(
-        self, hook: object, mode: Mode, cache: dict[object, Callable[..., Any]]
-    ) -> Callable[..., Any]:
-        dispatcher = self._dispatcher(self._strategy.hook_name(hook), mode)
-        with suppress(TypeError):  # an unhashable callable names the hook: look it up each time
-            cache[hook] = dispatcher
-        return dispatcher
-
-    def _dispatcher(self, name: str, mode: Mode) -> Callable[..., Any]:
-        """The stable dispatcher of hook ``name`` in ``mode``."""
-        state = self._states.get(name)
-        if state is None or mode == "call":
-            options = self._strategy.options(name, mode)  # raises for an unknown hook
-            if state is None:
-                with self._registry.lock:
-                    found = self._states.get(name)
-                    if found is not None:
-                        state = found
-                    else:
-                        state = HookState(
-                            name=name,
-                            label=options.label,
-                            shape=options.shape,
-                            is_async=options.is_async,
-                            concurrent=options.concurrent,
-                            planned=options.planned,
-                            recovery=self._recovery,
-                            source=self._implementers_of,
-                            lock=self._registry.lock,
-                        )
-                        self._states[name] = state
-        return state.dispatcher(mode)
-
-    def _implementers_of(self, name: str) -> Implementers:
-        implementers = self._strategy.implementers(name, self._registry.in_order())
-        monitors = self._monitors
-        if not monitors:
-            return implementers
-        state = self._states.get(name)
-        if (
-            len(monitors) == 1
-            and isinstance(monitors[0], Accumulator)
-            and state is not None
-            and state.times_inline(implementers.methods())
-        ):
-            timing = timing_for(monitors[0], name, implementers.who.callbacks)
-            return TimedImplementers(implementers, timing)
-        is_async = state is not None and state.is_async
-        return MonitoredImplementers(implementers, name, monitors, is_async=is_async)
-
     # -- introspection ------------------------------------------------------------------------
 
     @property
@@ -546,12 +329,6 @@ class CallbackManager(Generic[T]):
         self._reaped()
         return len(self._registry)
 
-    def _reaped(self) -> None:
-        """Drop the registrations of collected weak callbacks now (for what inspection says)."""
-        if self._registry.dead:
-            with self._registry.lock:
-                self._reap()
-
     def __contains__(self, callback: object) -> bool:
         self._reaped()
         return self._registry.find(callback) is not None
@@ -567,14 +344,6 @@ class CallbackManager(Generic[T]):
         return f"CallbackManager({spec}, [{names}])"
 
     # -- copies -------------------------------------------------------------------------------
-
-    def _entries(self) -> list[tuple[object, int, bool]]:
-        """Every live registration as ``(callback, priority, weak)``, in call order."""
-        return [
-            (callback, r.priority, r.weak is not None)
-            for r in self._registry.in_order()
-            if (callback := r.callback) is not None
-        ]
 
     def __copy__(self) -> CallbackManager[T]:
         """An independent manager with the same callbacks, spec, policy, priorities and order."""
@@ -606,22 +375,10 @@ def _restore(
 ) -> Any:
     """A manager registering ``entries`` in order: a copy's or an unpickled one's.
 
-    Dispatchers are never copied: the new manager builds its own on first use.
+    Dispatchers are never copied: the new manager builds its own on first use. It stays in this
+    module: a pickle names it ``protocall._manager._restore``.
     """
     manager = cls.__new__(cls)
     manager._setup(spec, errors)  # pyright: ignore[reportPrivateUsage]
     manager._add(entries, warn=False)  # pyright: ignore[reportPrivateUsage]
     return manager
-
-
-def _unwrap(item: object) -> tuple[object, int]:
-    if isinstance(item, Prioritized):
-        wrapped = cast(Prioritized[object], item)
-        return wrapped.callback, _checked_priority(wrapped.priority)
-    return item, 0
-
-
-def _checked_priority(priority: object) -> int:
-    if isinstance(priority, bool) or not isinstance(priority, int):
-        raise TypeError(f"a callback's priority is an int (higher runs earlier), not {priority!r}")
-    return priority

@@ -1,10 +1,11 @@
-"""``Prioritized(callback, priority)``: a callback with a priority, for a constructor's list."""
+"""``Prioritized(callback, priority)``: a callback with a priority, for a constructor's list;
+and the checks of a priority given either way."""
 
 from __future__ import annotations
 
 from typing import Final, Generic, TypeVar, cast
 
-__all__ = ["Prioritized"]
+__all__ = ["Prioritized", "checked_priority", "unwrap"]
 
 C = TypeVar("C")
 
@@ -33,3 +34,18 @@ class Prioritized(Generic[C]):
 
     def __hash__(self) -> int:
         return hash((id(self.callback), self.priority))
+
+
+def unwrap(item: object) -> tuple[object, int]:
+    """An item of the constructor's list as ``(callback, priority)``."""
+    if isinstance(item, Prioritized):
+        wrapped = cast(Prioritized[object], item)
+        return wrapped.callback, checked_priority(wrapped.priority)
+    return item, 0
+
+
+def checked_priority(priority: object) -> int:
+    """``priority`` if it is an int (not a bool), else a :class:`TypeError`."""
+    if isinstance(priority, bool) or not isinstance(priority, int):
+        raise TypeError(f"a callback's priority is an int (higher runs earlier), not {priority!r}")
+    return priority
