@@ -1,7 +1,7 @@
 """The dispatcher of a concurrent ``async`` hook (``@hookspec(concurrent=True)``).
 
 Its implementers run at once, as one :class:`asyncio.TaskGroup`, so its calls cannot be written
-out one after another as ``_dispatch`` writes them: this one is a plain closure that reads the
+out one after another as ``_codegen`` writes them: this one is a plain closure that reads the
 hook's snapshot on each call.
 """
 

@@ -10,7 +10,7 @@ The profiler is an accumulator (``_timing``): when it is a manager's only monito
 generated dispatchers time each call themselves and append its duration to the profiler's
 pending list for that hook and class (``list.append``: atomic under the GIL, no lock, no record
 per call). The profiler folds the pending durations into its totals when it is read, and when a
-dispatcher finds a list long (``_dispatch.FOLD_AT``), so that memory stays bounded however long
+dispatcher finds a list long (``_codegen.FOLD_AT``), so that memory stays bounded however long
 the program runs. Folding takes the first ``k`` durations of a list and deletes just those, under
 the profiler's lock: durations appended meanwhile stay for the next fold, and none is lost or
 counted twice. Otherwise (other monitors beside it, error policies, loops, concurrent or

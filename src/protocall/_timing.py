@@ -6,7 +6,7 @@ that only adds durations up, such as :class:`~protocall.Profiler`, can take them
 cheaply: it is an :class:`Accumulator`, which hands out a list of *pending* durations per hook and
 callback class, and the dispatcher's generated code appends each call's duration to it
 (``list.append``, one C call, atomic under the GIL) and asks the accumulator to :meth:`fold
-<Accumulator.fold>` them when the list grows long. See ``_dispatch`` for the code and
+<Accumulator.fold>` them when the list grows long. See ``_codegen._timed`` for the code and
 ``docs/performance.md`` for what it costs.
 
 A manager times calls inline when its only monitor is an accumulator and the hook's dispatcher

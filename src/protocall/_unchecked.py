@@ -10,7 +10,7 @@ Unlike Fabric, the lookups are done once per hook name until the registrations c
 signature is read once per callback and hook, and the filtering is decided once per keyword
 shape of the calls (the names, in order), not on every call.
 
-How a call is made (``_dispatch._keyed``): the hook's entry makes the calls itself, written out
+How a call is made (``_codegen._keyed``): the hook's entry makes the calls itself, written out
 with each method's own keywords (:meth:`_ByName.written`), for calls of the shape of the call
 that read the registrations last (a loop calls a hook with one shape, so nearly every call); it
 checks each call's shape first, which costs less than the lookup it saves. A call of any other
@@ -105,7 +105,7 @@ class _ByName:
 
     def written(self, positional: int, keywords: tuple[str, ...]) -> Written:
         """The calls of :meth:`methods` that the hook's entry makes itself, for calls of this
-        shape (``_dispatch._keyed``): the calls of :meth:`plan`, after binding its parameters.
+        shape (``_codegen._keyed``): the calls of :meth:`plan`, after binding its parameters.
 
         A method that names its parameters is passed those of ``keywords`` it names, in the
         order of its signature: the same for every call with these keywords, whatever their

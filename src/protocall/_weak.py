@@ -7,7 +7,7 @@ collected, the call is skipped (``emit`` leaves it out of its results), and the 
 the registration at its next change or inspection.
 
 A :class:`WeakTarget` is what a weak registration records per hook. Straight-line dispatchers
-call it inline (``function(callback, ...)`` after one dereference, see ``_dispatch``); where
+call it inline (``function(callback, ...)`` after one dereference, see ``_codegen``); where
 they cannot (loops, error policies, monitors), it is called as the function it also is.
 """
 
