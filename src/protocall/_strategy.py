@@ -12,12 +12,13 @@ from collections.abc import Callable, Iterable, Sequence
 from types import MethodType
 from typing import TYPE_CHECKING, Any, ClassVar, Final, Protocol
 
+from ._checks import near_miss_message
 from ._dispatch import Shape, Who
 from ._errors import HookNameWarning, RegistrationError, warn_at_caller
 from ._hookstate import Plan, Written
 from ._registry import Weak
 from ._spec import HookTable
-from ._validate import Implementation, implement, near_miss_message
+from ._validate import Implementation, implement
 from ._weak import WeakTarget
 
 if TYPE_CHECKING:

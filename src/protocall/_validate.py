@@ -1,4 +1,4 @@
-"""Which hooks does a callback implement, and can each implementation accept the hook's calls?
+"""Which hooks does a callback implement, and what does dispatch call for each?
 
 One path for every registration (:func:`implement`). The answer comes from the class, never from
 ``hasattr`` (a ``Mock()`` answers every name): an attribute implements a hook when it comes from
@@ -13,24 +13,20 @@ remembered is the verdict on a plain function's parameters, per hook and per cod
 The instance ``__dict__`` is never read as such: CPython keeps a fresh instance's attributes
 inline until its ``__dict__`` is asked for, and gives that up for the object's whole life, which
 would slow every method the callback runs. Plain attribute lookup tells what the instance holds
-without that.
+without that. Whether an implementation can take the hook's calls is ``_checks``'s to say.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from types import FunctionType, MethodType
-from typing import TYPE_CHECKING, Any, Final, cast
+from typing import Any, Final, cast
 
-from ._compat import defined_as_protocol
+from ._checks import NOTHING, check_function, check_value, no_hook_message
 from ._errors import RegistrationError
-from ._signatures import dropped_keywords, first_rejected_call, inconsistent_parameter, without
-from ._spec import Hook, HookTable, as_written
+from ._spec import Hook, HookTable
 
-if TYPE_CHECKING:
-    import inspect
-
-__all__ = ["Implementation", "implement", "near_miss_message"]
+__all__ = ["Implementation", "implement"]
 
 _MISSING: Final = object()
 _VERDICTS_LIMIT: Final = 4096
@@ -120,17 +116,8 @@ def implement(table: HookTable, callback: object) -> Implementation:
         )
     )
     if not targets:
-        raise RegistrationError(_no_hook_message(table, cls, near_misses))
+        raise RegistrationError(no_hook_message(table, cls, near_misses))
     return Implementation(targets, near_misses, unbound)
-
-
-def near_miss_message(spec_name: str, cls: type, method: str, hook: str) -> str:
-    """The warning for a method named almost like a hook."""
-    name = cls.__qualname__
-    return (
-        f"{name}.{method} looks like a misspelling of the hook {spec_name}.{hook} and will never "
-        f"be called: rename it to {hook} (or to _{method} if it is not meant as a hook)."
-    )
 
 
 def _lookup(callback: object, name: str) -> object:
@@ -214,7 +201,7 @@ def _checked_value(value: object, hook: Hook, cls: type) -> _Found | None:
     """What dispatch calls for an attribute value that implements ``hook`` (None: opted out)."""
     if value is None:
         return None
-    problem, dropped = _check_value(value, hook, cls, f"{cls.__qualname__}.{hook.name}")
+    problem, dropped = check_value(value, hook, cls, f"{cls.__qualname__}.{hook.name}")
     if problem is not None:
         raise RegistrationError(problem)
     return _passing_only(cast(Callable[..., Any], value), dropped), None  # callable: checked
@@ -247,9 +234,9 @@ def _function_verdict(hook: Hook, function: FunctionType, cls: type) -> frozense
     plain = not function.__dict__
     mirror = hook.mirror
     if mirror is not None and mirror.mirrored_by(function):
-        dropped = _NOTHING
+        dropped = NOTHING
     else:
-        problem, dropped = _check_function(function, hook, cls, f"{cls.__qualname__}.{hook.name}")
+        problem, dropped = check_function(function, hook, cls, f"{cls.__qualname__}.{hook.name}")
         if problem is not None:
             raise RegistrationError(problem)
     if plain:
@@ -258,9 +245,6 @@ def _function_verdict(hook: Hook, function: FunctionType, cls: type) -> frozense
         keywords = None if keyword_defaults is None else tuple(keyword_defaults)
         hook.verdicts[id(code)] = (code, defaults, keywords, dropped)
     return dropped
-
-
-_NOTHING: Final[frozenset[str]] = frozenset()
 
 
 def _passing_only(method: Callable[..., Any], dropped: frozenset[str]) -> Callable[..., Any]:
@@ -297,130 +281,3 @@ def _is_descriptor(value: object) -> bool:
 def _is_data_descriptor(value: object) -> bool:
     kind = type(value)
     return hasattr(kind, "__set__") or hasattr(kind, "__delete__")
-
-
-# -- the checks and their messages -----------------------------------------------------------------
-
-_Verdict = tuple[str | None, frozenset[str]]
-"""A problem (None if fine) and the hook's keyword-only parameters the method leaves out."""
-
-
-class _SelfPlaceholder:
-    """Bound as ``self`` to read a class function's signature as its instances see it."""
-
-
-_SELF: Final = _SelfPlaceholder()
-
-
-def _check_function(function: FunctionType, hook: Hook, cls: type, shown: str) -> _Verdict:
-    """Problems of a plain function of the class used as the method for ``hook``."""
-    import inspect
-
-    try:
-        signature = inspect.signature(MethodType(function, _SELF))
-    except ValueError:
-        return (
-            f"cannot register {cls.__qualname__}: its method {shown} takes no `self`, so it "
-            f"cannot be called as a method for the hook {hook.label}. Declare it as "
-            f"{hook.describe()}.",
-            _NOTHING,
-        )
-    return _check_signature(
-        function, signature, hook, cls, shown, shown_signature=inspect.signature(function)
-    )
-
-
-def _check_value(value: object, hook: Hook, cls: type, shown: str) -> _Verdict:
-    """Problems of an arbitrary attribute value used as the method for ``hook``."""
-    import inspect
-
-    if not callable(value):
-        return (
-            f"cannot register {cls.__qualname__}: its attribute {shown} is named like the hook "
-            f"{hook.label} but is not callable (it is {type(value).__name__} {value!r:.60}). "
-            f"Make it a method, {hook.describe()}, or set it to None to not implement the hook.",
-            _NOTHING,
-        )
-    try:
-        signature = inspect.signature(value)
-    except (ValueError, TypeError):
-        signature = None  # a builtin without signature metadata: nothing to compare
-    return _check_signature(value, signature, hook, cls, shown, shown_signature=signature)
-
-
-def _check_signature(
-    value: object,
-    signature: inspect.Signature | None,
-    hook: Hook,
-    cls: type,
-    shown: str,
-    *,
-    shown_signature: inspect.Signature | None,
-) -> _Verdict:
-    is_async = _is_async(value)
-    if is_async != hook.is_async:
-        this, that = ("an `async def`", "synchronous") if is_async else ("a plain `def`", "async")
-        change = "drop `async`" if is_async else "declare it `async def`"
-        return (
-            f"cannot register {cls.__qualname__}: {shown} is {this} but the hook {hook.label} "
-            f"is {that}; {change}: {hook.describe()}.",
-            _NOTHING,
-        )
-    if signature is None:
-        return None, _NOTHING
-    shown_parameters = "" if shown_signature is None else str(as_written(shown_signature))
-    dropped: frozenset[str] = _NOTHING
-    for hook_signature in hook.signatures:
-        leaves_out = dropped_keywords(hook_signature, signature)
-        dropped |= leaves_out
-        rejected = first_rejected_call(without(hook_signature, leaves_out), signature, hook.name)
-        if rejected is not None:
-            call, reason = rejected
-            return (
-                f"cannot register {cls.__qualname__}: {shown}{shown_parameters} cannot accept "
-                f"every call of the hook {hook.label}: the call {call.render(hook.name)} fails "
-                f"({reason}). Give it the hook's parameters: {hook.describe()}.",
-                _NOTHING,
-            )
-        inconsistent = inconsistent_parameter(hook_signature, signature)
-        if inconsistent is not None:
-            return (
-                f"cannot register {cls.__qualname__}: {shown}{shown_parameters} takes the calls "
-                f"of the hook {hook.label} inconsistently: {inconsistent}. Give it the hook's "
-                f"parameters: {hook.describe()}.",
-                _NOTHING,
-            )
-    return None, dropped
-
-
-def _is_async(value: object) -> bool:
-    import inspect
-
-    if inspect.iscoroutinefunction(value):
-        return True
-    if isinstance(value, (FunctionType, MethodType)):
-        return False
-    call = getattr(type(value), "__call__", None)  # noqa: B004 - inspects the class's __call__
-    return call is not None and inspect.iscoroutinefunction(call)
-
-
-def _no_hook_message(table: HookTable, cls: type, near_misses: tuple[tuple[str, str], ...]) -> str:
-    name = cls.__qualname__
-    message = (
-        f"cannot register {name}: it implements no hook of {table.spec_name}. Implement at "
-        f"least one of {', '.join(table.hooks)} with the hook's signature"
-    )
-    protocol_bases = [
-        k.__qualname__
-        for k in cls.__mro__[1:]
-        if defined_as_protocol(k) and k.__module__ != "typing"
-    ]
-    if protocol_bases:
-        message += (
-            f" (it subclasses {', '.join(protocol_bases)}, but methods inherited from a "
-            f"Protocol do not count: override the ones you implement)"
-        )
-    message += "."
-    for method, hook in near_misses:
-        message += f" {name}.{method} looks like a misspelling of {hook}."
-    return message
