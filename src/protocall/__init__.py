@@ -8,11 +8,11 @@ runs generated code as fast as a hand-written loop.
 """
 
 from ._errors import HookErrorGroup, HookNameWarning, RegistrationError, UnknownHookError
+from ._hook import hookspec
 from ._manager import CallbackManager, Prioritized
 from ._monitoring import HookCall
 from ._policies import ErrorHandler, ErrorPolicy
 from ._profiler import Profiler, ProfileRow
-from ._spec import hookspec
 from ._state import StateKeys
 from ._typing import CallbackOf
 

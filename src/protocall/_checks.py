@@ -12,8 +12,9 @@ from types import FunctionType, MethodType
 from typing import TYPE_CHECKING, Final
 
 from ._compat import defined_as_protocol
+from ._hook import Hook, as_written
 from ._signatures import dropped_keywords, first_rejected_call, inconsistent_parameter, without
-from ._spec import Hook, HookTable, as_written
+from ._spec import HookTable
 
 if TYPE_CHECKING:
     import inspect

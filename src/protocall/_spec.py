@@ -11,167 +11,18 @@ from __future__ import annotations
 import weakref
 from collections.abc import Callable, Mapping
 from keyword import iskeyword
-from types import CodeType, FunctionType
-from typing import TYPE_CHECKING, Any, Final, TypeVar, cast
+from types import FunctionType
+from typing import TYPE_CHECKING, Any, Final, cast
 
 if TYPE_CHECKING:
     import inspect
 
 from ._compat import is_protocol, protocol_members
-from ._dispatch import GENERIC_SHAPE, Shape, shape_of
 from ._errors import UnknownHookError, did_you_mean
+from ._hook import OPTIONS, Hook, HookspecOptions
 from ._rules import near_miss
-from ._signatures import Mirror
 
-__all__ = ["Hook", "HookTable", "as_written", "hook_table", "hookspec"]
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-_OPTIONS: Final = "__protocall_hookspec__"
-"""The attribute where :func:`hookspec` leaves its options on a spec function."""
-
-
-class _HookOptions:
-    __slots__ = ("concurrent", "reverse")
-
-    def __init__(self, *, reverse: bool = False, concurrent: bool = False) -> None:
-        self.reverse: Final = reverse
-        self.concurrent: Final = concurrent
-
-
-def hookspec(*, reverse: bool = False, concurrent: bool = False) -> Callable[[F], F]:
-    """Options for one hook, as a decorator on the spec method.
-
-    ``reverse=True`` calls the implementers in reverse order, the way nested context managers
-    exit: for teardown hooks such as ``on_train_end``, so the callback set up first is torn down
-    last. ``concurrent=True`` (``async def`` hooks only) runs the implementers concurrently as one
-    :class:`asyncio.TaskGroup`; their failures come back as an :class:`ExceptionGroup`.
-
-    The decorator returns the function unchanged (type checkers see the same method).
-    """
-
-    def mark(function: F) -> F:
-        setattr(function, _OPTIONS, _HookOptions(reverse=reverse, concurrent=concurrent))
-        return function
-
-    return mark
-
-
-class Hook:
-    """One hook of a spec: what registration validates against and dispatch forwards."""
-
-    __slots__ = (
-        "concurrent",
-        "functions",
-        "is_async",
-        "mirror",
-        "name",
-        "returns_value",
-        "reverse",
-        "shape",
-        "signature",
-        "signatures",
-        "spec_name",
-        "verdicts",
-    )
-
-    def __init__(
-        self,
-        *,
-        name: str,
-        signatures: tuple[inspect.Signature, ...],
-        overloaded: bool,
-        is_async: bool,
-        spec_name: str,
-        reverse: bool,
-        concurrent: bool,
-        functions: tuple[FunctionType, ...],
-    ) -> None:
-        self.name: Final = name
-        self.signatures: Final = signatures
-        """The hook's signatures without ``self`` (several for a hook declared by ``@overload``
-        only): the calls that every implementer must accept."""
-        self.signature: Final = signatures[0]
-        """The first of them, as messages show the hook."""
-        self.returns_value: Final = any(_returns_value(s) for s in signatures)
-        """Declared with a return type other than None: ``call`` would discard its results."""
-        self.shape: Final[Shape] = GENERIC_SHAPE if overloaded else shape_of(self.signature)
-        """How its dispatchers take and forward arguments."""
-        self.verdicts: Final[
-            dict[
-                int, tuple[CodeType, tuple[Any, ...] | None, tuple[str, ...] | None, frozenset[str]]
-            ]
-        ] = {}
-        """Per ``id`` of a function's code object: the code, the function's defaults and the
-        names of its keyword defaults, and the keywords that accepted implementation leaves out
-        (see ``_validate``). A verdict about one code object and this hook cannot go stale."""
-        self.is_async: Final = is_async
-        self.spec_name: Final = spec_name
-        """The qualified name of the spec the hook was read from, for messages."""
-        self.reverse: Final = reverse
-        """Implementers are called in reverse order (``@hookspec(reverse=True)``)."""
-        self.concurrent: Final = concurrent
-        """Implementers run concurrently as one task group (``@hookspec(concurrent=True)``)."""
-        self.functions: Final = tuple(weakref.ref(f) for f in functions)
-        """The spec function and any same-named functions of the Protocols it extends: each
-        of them names this hook when passed to ``emit``. Held weakly: a function refers to its
-        module's globals, hence to the spec, and the table cache must not keep the spec alive."""
-        self.mirror: Final = None if overloaded else Mirror.of(functions[0])
-        """The spec function's parameter layout, for registration's fast path."""
-
-    @property
-    def return_annotation(self) -> str:
-        """The declared return type, as written (for messages)."""
-        import inspect
-
-        annotation = self.signature.return_annotation
-        return annotation if isinstance(annotation, str) else inspect.formatannotation(annotation)
-
-    @property
-    def label(self) -> str:
-        """``Spec.hook``, as messages name the hook."""
-        return f"{self.spec_name}.{self.name}"
-
-    def describe(self) -> str:
-        """``[async ]def hook(self, <params>)``, as a fix in a message shows it."""
-        import inspect
-
-        parameters = list(self.signature.parameters.values())
-        positional_only = any(p.kind is p.POSITIONAL_ONLY for p in parameters)
-        self_parameter = inspect.Parameter(
-            "self",
-            inspect.Parameter.POSITIONAL_ONLY
-            if positional_only
-            else inspect.Parameter.POSITIONAL_OR_KEYWORD,
-        )
-        shown = as_written(self.signature.replace(parameters=[self_parameter, *parameters]))
-        return ("async " if self.is_async else "") + f"def {self.name}{shown}"
-
-
-class _Written:
-    """An annotation kept as a string (``from __future__ import annotations``), shown unquoted."""
-
-    __slots__ = ("text",)
-
-    def __init__(self, text: str) -> None:
-        self.text = text
-
-    def __repr__(self) -> str:
-        return self.text
-
-
-def _as_written(annotation: object) -> object:
-    return _Written(annotation) if isinstance(annotation, str) else annotation
-
-
-def as_written(signature: inspect.Signature) -> inspect.Signature:
-    """``signature`` with string annotations shown unquoted, as they were written."""
-    return signature.replace(
-        parameters=[
-            p.replace(annotation=_as_written(p.annotation)) for p in signature.parameters.values()
-        ],
-        return_annotation=_as_written(signature.return_annotation),
-    )
+__all__ = ["HookTable", "NamesAmong", "hook_table"]
 
 
 class HookTable:
@@ -407,8 +258,8 @@ def _read_hook(spec: type, name: str) -> Hook:
     functions = _same_named_functions(spec, name)
     # A sub-Protocol that redeclares a hook without @hookspec keeps the options of the base's.
     options = next(
-        (o for f in functions if isinstance(o := getattr(f, _OPTIONS, None), _HookOptions)),
-        _HookOptions(),
+        (o for f in functions if isinstance(o := getattr(f, OPTIONS, None), HookspecOptions)),
+        HookspecOptions(),
     )
     is_async = kinds.pop()
     if options.concurrent and not is_async:
@@ -446,12 +297,6 @@ def _overloads(spec: type, name: str, value: FunctionType) -> tuple[Callable[...
     stand_in.__qualname__ = f"{owner.__qualname__}.{name}"
     found = typing.get_overloads(stand_in) or typing.get_overloads(value)
     return tuple(found)
-
-
-def _returns_value(signature: inspect.Signature) -> bool:
-    """Is the signature's return annotation something other than None (or absent)?"""
-    annotation = signature.return_annotation
-    return annotation not in (signature.empty, None, type(None), "None")
 
 
 def _same_named_functions(spec: type, name: str) -> tuple[FunctionType, ...]:

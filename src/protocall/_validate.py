@@ -24,7 +24,8 @@ from typing import Any, Final, cast
 
 from ._checks import NOTHING, check_function, check_value, no_hook_message
 from ._errors import RegistrationError
-from ._spec import Hook, HookTable
+from ._hook import Hook
+from ._spec import HookTable
 
 __all__ = ["Implementation", "implement"]
 
