@@ -189,10 +189,14 @@ class CallbackManager(Generic[T]):
         registry = self._registry
         with registry.lock:
             self._reap()
-            registration = registry.remove(callback)
-            if registration is not None:
-                self._invalidate([registration])
-                return
+            try:
+                registration = registry.remove(callback)
+                if registration is not None:
+                    self._invalidate([registration])
+                    return
+            except BaseException:
+                self._invalidate_all()  # (see _commit)
+                raise
         raise ValueError(
             f"cannot unregister {type(callback).__qualname__} instance {callback!r:.80}: "
             f"it is not registered with this manager (callbacks are compared by identity)"
@@ -258,9 +262,15 @@ class CallbackManager(Generic[T]):
                 stateful = stateful or getattr(callback, "state_dict", None) is not None
             if stateful:  # only stateful callbacks can clash
                 check_unique_keys(self._entries_now(), [callback for callback, *_ in entries])
-            added = registry.add(entries)
-            if self._states:
-                self._invalidate(added)
+            try:
+                added = registry.add(entries)
+                if self._states:
+                    self._invalidate(added)
+            except BaseException:
+                # A KeyboardInterrupt after the registry changed and before every hook it
+                # touches was marked stale would leave dispatch on the old registrations.
+                self._invalidate_all()
+                raise
 
     def _entries_now(self) -> list[object]:
         return [callback for callback, _, _ in self._entries()]
@@ -321,8 +331,12 @@ class CallbackManager(Generic[T]):
             yield
         finally:
             with self._registry.lock:
-                removed = [self._registry.remove_exactly(c) for c in callbacks]
-                self._invalidate([r for r in removed if r is not None])
+                try:
+                    removed = [self._registry.remove_exactly(c) for c in callbacks]
+                    self._invalidate([r for r in removed if r is not None])
+                except BaseException:
+                    self._invalidate_all()  # (see _commit)
+                    raise
 
     def add_monitor(self, monitor: Monitor) -> None:
         """Call ``monitor`` with a :class:`~protocall.HookCall` after each callback call (hook,
