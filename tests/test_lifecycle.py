@@ -14,7 +14,7 @@ import sys
 import threading
 import types
 import weakref
-from typing import Protocol, cast
+from typing import Any, Protocol, cast
 
 import pytest
 
@@ -501,7 +501,7 @@ def test_a_refresh_interrupted_at_any_line_leaves_the_hook_to_be_refreshed_again
         manager.register(Rec("b", log))
         seen = 0
 
-        def interrupting(frame: types.FrameType, event: str, arg: object, at: int = line) -> object:
+        def interrupting(frame: types.FrameType, event: str, arg: object, at: int = line) -> Any:
             nonlocal seen
             if event == "line" and frame.f_code is refresh:
                 seen += 1

@@ -18,6 +18,7 @@ interleaving they explore.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import sys
 import threading
@@ -547,7 +548,7 @@ def _interrupted_at(line: int, change: Callable[[], object]) -> bool:
 
     seen = 0
 
-    def interrupting(frame: types.FrameType, event: str, arg: object) -> object:
+    def interrupting(frame: types.FrameType, event: str, arg: object) -> Any:
         nonlocal seen
         filename = frame.f_code.co_filename
         if event == "line" and "protocall" in filename:
@@ -569,13 +570,13 @@ def _interrupted_at(line: int, change: Callable[[], object]) -> bool:
     return False
 
 
+WEAKLY_HELD = Counting()
 CHANGES: dict[str, Callable[[CallbackManager[Hooks]], object]] = {
     "register": lambda manager: manager.register(Counting()),
     "register weakly": lambda manager: manager.register(WEAKLY_HELD, weak=True),
     "unregister": lambda manager: manager.unregister(manager.callbacks[0]),
     "registered": lambda manager: _in_a_registered_block(manager),
 }
-WEAKLY_HELD = Counting()
 
 
 def _in_a_registered_block(manager: CallbackManager[Hooks]) -> None:
@@ -594,7 +595,7 @@ def test_keyboard_interrupt_at_any_line_of_a_change_leaves_dispatch_as_the_regis
         manager = CallbackManager(Hooks, [Counting(), TickOnly()])
         manager.call.on_tick(n=1)
         manager.emit(Hooks.on_value)
-        interrupted = _interrupted_at(line, lambda m=manager: CHANGES[change](m))
+        interrupted = _interrupted_at(line, functools.partial(CHANGES[change], manager))
         for _ in range(2):
             callbacks = manager.callbacks
             assert manager.implementers(Hooks.on_value) == tuple(
