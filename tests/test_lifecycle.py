@@ -14,7 +14,7 @@ import sys
 import threading
 import types
 import weakref
-from typing import Protocol, cast
+from typing import Any, Protocol, cast
 
 import pytest
 
@@ -485,6 +485,46 @@ def test_an_interrupted_refresh_leaves_the_hook_to_be_refreshed_again(
     on_step(step=3)
     manager.call.on_step(step=4)
     assert log == ["a:1", "a:3", "b:3", "a:4", "b:4"]
+
+
+def test_a_refresh_interrupted_at_any_line_leaves_the_hook_to_be_refreshed_again() -> None:
+    """A KeyboardInterrupt at each line of a refresh in turn (between recording the new
+    implementers and publishing their snapshot, say): the next call refreshes and reaches them."""
+    from protocall._hookstate import HookState
+
+    refresh = HookState.refreshed.__code__
+    for line in range(1, 200):
+        log: Log = []
+        manager = CallbackManager(Hooks, [Rec("a", log)])
+        on_step = manager.call.on_step
+        on_step(step=1)
+        manager.register(Rec("b", log))
+        seen = 0
+
+        def interrupting(frame: types.FrameType, event: str, arg: object, at: int = line) -> Any:
+            nonlocal seen
+            if event == "line" and frame.f_code is refresh:
+                seen += 1
+                if seen == at:
+                    raise KeyboardInterrupt
+            return interrupting
+
+        previous = sys.gettrace()
+        sys.settrace(interrupting)
+        try:
+            on_step(step=2)
+        except KeyboardInterrupt:
+            interrupted = True
+        else:
+            interrupted = False
+        finally:
+            sys.settrace(previous)
+        on_step(step=3)
+        assert log[-2:] == ["a:3", "b:3"], (line, log)
+        if not interrupted:
+            break
+    else:
+        raise AssertionError("the refresh was interrupted at every line")
 
 
 def test_a_weak_registration_holds_no_bound_method_the_instance_set_on_itself() -> None:

@@ -18,6 +18,7 @@ interleaving they explore.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import sys
 import threading
@@ -537,3 +538,70 @@ def test_keyboard_interrupt_from_a_registration_warning_leaves_no_half_state() -
             manager.register(victim)
     assert (victim in manager) is not registered
     assert manager.emit(Hooks.on_value) == ([a] if registered else [a, victim])
+
+
+def _interrupted_at(line: int, change: Callable[[], object]) -> bool:
+    """Run ``change`` with a KeyboardInterrupt raised at its ``line``-th line in protocall (the
+    exit of a ``with`` statement aside, which CPython itself does not protect); whether it was."""
+    import linecache
+    import types
+
+    seen = 0
+
+    def interrupting(frame: types.FrameType, event: str, arg: object) -> Any:
+        nonlocal seen
+        filename = frame.f_code.co_filename
+        if event == "line" and "protocall" in filename:
+            if linecache.getline(filename, frame.f_lineno).lstrip().startswith("with "):
+                return interrupting
+            seen += 1
+            if seen == line:
+                raise KeyboardInterrupt
+        return interrupting
+
+    previous = sys.gettrace()
+    sys.settrace(interrupting)
+    try:
+        change()
+    except KeyboardInterrupt:
+        return True
+    finally:
+        sys.settrace(previous)
+    return False
+
+
+WEAKLY_HELD = Counting()
+CHANGES: dict[str, Callable[[CallbackManager[Hooks]], object]] = {
+    "register": lambda manager: manager.register(Counting()),
+    "register weakly": lambda manager: manager.register(WEAKLY_HELD, weak=True),
+    "unregister": lambda manager: manager.unregister(manager.callbacks[0]),
+    "registered": lambda manager: _in_a_registered_block(manager),
+}
+
+
+def _in_a_registered_block(manager: CallbackManager[Hooks]) -> None:
+    with manager.registered(Counting()):
+        pass
+
+
+@pytest.mark.parametrize("change", list(CHANGES))
+def test_keyboard_interrupt_at_any_line_of_a_change_leaves_dispatch_as_the_registrations(
+    change: str,
+) -> None:
+    """``KeyboardInterrupt`` at each line of a change in turn (after the registrations changed
+    and before the dispatchers were told, say): every hook then dispatches to exactly the
+    callbacks that ``implementers`` lists, and keeps doing so after the next change."""
+    for line in itertools.count(1):
+        manager = CallbackManager(Hooks, [Counting(), TickOnly()])
+        manager.call.on_tick(n=1)
+        manager.emit(Hooks.on_value)
+        interrupted = _interrupted_at(line, functools.partial(CHANGES[change], manager))
+        for _ in range(2):
+            callbacks = manager.callbacks
+            assert manager.implementers(Hooks.on_value) == tuple(
+                c for c in callbacks if isinstance(c, Counting)
+            )
+            assert manager.emit(Hooks.on_value) == list(manager.implementers(Hooks.on_value)), line
+            manager.register(TickOnly())  # a change that touches another hook
+        if not interrupted:
+            break

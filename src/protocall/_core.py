@@ -148,9 +148,15 @@ class ManagerCore:
                 stateful = stateful or getattr(callback, "state_dict", None) is not None
             if stateful:  # only stateful callbacks can clash
                 check_unique_keys(self._entries_now(), [callback for callback, *_ in entries])
-            added = registry.add(entries)
-            if self._states:
-                self._invalidate(added)
+            try:
+                added = registry.add(entries)
+                if self._states:
+                    self._invalidate(added)
+            except BaseException:
+                # A KeyboardInterrupt after the registry changed and before every hook it
+                # touches was marked stale would leave dispatch on the old registrations.
+                self._invalidate_all()
+                raise
 
     def _weak_entry(
         self, callback: object, priority: int, implementation: Implementation | None

@@ -79,6 +79,7 @@ __all__ = [
     "code_for",
     "layout_tag",
     "new_dispatcher",
+    "plain_name",
     "shape_of",
 ]
 
@@ -162,13 +163,7 @@ def shape_of(signature: inspect.Signature) -> Shape:
     names that are not plain identifiers or that use the generated code's prefix.
     """
     parameters = list(signature.parameters.values())
-    if any(
-        p.default is not p.empty
-        or not p.name.isidentifier()
-        or iskeyword(p.name)
-        or p.name.startswith(PREFIX)
-        for p in parameters
-    ):
+    if any(p.default is not p.empty or not plain_name(p.name) for p in parameters):
         return GENERIC_SHAPE
     bare = signature.replace(
         parameters=[p.replace(annotation=p.empty) for p in parameters],
@@ -186,6 +181,22 @@ def shape_of(signature: inspect.Signature) -> Shape:
             forwards.append((p.name, f"**{p.name}"))
     arguments = ", ".join(text for _, text in forwards)
     return Shape(str(bare)[1:-1], arguments, tuple(forwards))
+
+
+def plain_name(name: str) -> bool:
+    """Can ``name`` be a parameter name of generated code, and be read back as itself?
+
+    Not a Python keyword or ``__debug__``, not a generated name (``_pc_``), and an identifier as
+    the parser reads it: the parser normalises identifiers (NFKC), so ``\ufb01`` (a ligature)
+    would be read as ``fi``, and fullwidth ``\uff4c\uff4f\uff53\uff53`` as ``loss``.
+    """
+    if not name.isidentifier() or iskeyword(name) or name == "__debug__" or name.startswith(PREFIX):
+        return False
+    if name.isascii():
+        return True
+    import unicodedata  # here: only for names that are not ASCII
+
+    return unicodedata.normalize("NFKC", name) == name
 
 
 class CodeKey(NamedTuple):

@@ -240,8 +240,8 @@ class HookState:
                 if self.planned:
                     shape = (0, ()) if key is None else (key[1], key[2:])
                     self._written = implementers.written(*shape)
-                self._implementers = implementers
-                try:
+                try:  # (recorded in here: recorded but not published, no call would publish it)
+                    self._implementers = implementers
                     self._publish(implementers)
                 except BaseException:  # (a KeyboardInterrupt mid-compile): the next call retries
                     self._implementers = None

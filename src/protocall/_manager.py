@@ -140,10 +140,14 @@ class CallbackManager(ManagerCore, Generic[T]):
         registry = self._registry
         with registry.lock:
             self._reap()
-            registration = registry.remove(callback)
-            if registration is not None:
-                self._invalidate([registration])
-                return
+            try:
+                registration = registry.remove(callback)
+                if registration is not None:
+                    self._invalidate([registration])
+                    return
+            except BaseException:
+                self._invalidate_all()  # (see ManagerCore._commit)
+                raise
         raise ValueError(
             f"cannot unregister {type(callback).__qualname__} instance {callback!r:.80}: "
             f"it is not registered with this manager (callbacks are compared by identity)"
@@ -158,8 +162,12 @@ class CallbackManager(ManagerCore, Generic[T]):
             yield
         finally:
             with self._registry.lock:
-                removed = [self._registry.remove_exactly(c) for c in callbacks]
-                self._invalidate([r for r in removed if r is not None])
+                try:
+                    removed = [self._registry.remove_exactly(c) for c in callbacks]
+                    self._invalidate([r for r in removed if r is not None])
+                except BaseException:
+                    self._invalidate_all()  # (see ManagerCore._commit)
+                    raise
 
     def add_monitor(self, monitor: Monitor) -> None:
         """Call ``monitor`` with a :class:`~protocall.HookCall` after each callback call (hook,

@@ -21,11 +21,10 @@ snapshot.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from keyword import iskeyword
 from types import MethodType
 from typing import TYPE_CHECKING, Any, ClassVar, Final
 
-from ._dispatch import GENERIC_SHAPE, PREFIX, SKIPPED, Who
+from ._dispatch import GENERIC_SHAPE, PREFIX, SKIPPED, Who, plain_name
 from ._errors import warn_at_caller
 from ._hookstate import Plan, Written
 from ._strategy import HookOptions
@@ -93,7 +92,7 @@ class _ByName:
         whose methods filter the keywords themselves.
         """
         entries = self._entries
-        if not all(_usable(keyword) for keyword in keywords):
+        if not all(plain_name(keyword) for keyword in keywords):
             return Plan(tuple(entry.for_keywords(keywords) for entry in entries), None)
         given = [f"{PREFIX}p{i}" for i in range(positional)]
         parameters = ", ".join([*given, *(("*", *keywords) if keywords else ())])
@@ -131,16 +130,6 @@ class _ByName:
         bindings = [f"{', '.join(given)}, = {p}args"] if given else []
         bindings += [f"{keyword} = {p}kwargs[{keyword!r}]" for keyword in keywords]
         return Written(layout, " and ".join(condition), tuple(bindings), plan.arguments)
-
-
-def _usable(keyword: str) -> bool:
-    """Can ``keyword`` be a parameter name of generated code?"""
-    return (
-        keyword.isidentifier()
-        and not iskeyword(keyword)
-        and keyword != "__debug__"
-        and not keyword.startswith(PREFIX)
-    )
 
 
 def _accepted_keywords(method: Callable[..., Any]) -> tuple[str, ...] | None:
