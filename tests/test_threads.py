@@ -595,9 +595,12 @@ def test_keyboard_interrupt_at_any_line_of_a_change_leaves_dispatch_as_the_regis
         manager = CallbackManager(Hooks, [Counting(), TickOnly()])
         manager.call.on_tick(n=1)
         manager.emit(Hooks.on_value)
+        known = [*manager.callbacks, WEAKLY_HELD]
         interrupted = _interrupted_at(line, functools.partial(CHANGES[change], manager))
         for _ in range(2):
             callbacks = manager.callbacks
+            for callback in known:  # membership agrees with the call order
+                assert (callback in manager) is any(c is callback for c in callbacks), line
             assert manager.implementers(Hooks.on_value) == tuple(
                 c for c in callbacks if isinstance(c, Counting)
             )

@@ -182,10 +182,14 @@ class Registry:
         self.changing = True
         try:
             self._delete_now(registration)
+        except BaseException:  # a KeyboardInterrupt midway: finish (each step is idempotent)
+            self._delete_now(registration)
+            raise
         finally:
             self.changing = False
 
     def _delete_now(self, registration: Registration) -> None:
+        """Take ``registration`` out of every table it is in (steps that may be run again)."""
         if registration.weak is not None:
             self._weak.pop(id(registration.weak.ref), None)
         order = self._order
