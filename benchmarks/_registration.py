@@ -9,7 +9,8 @@ its own functions, as classes written in a module would.
 
 Another instance of a known class is also timed against wider specs (10 and 40 hooks, generated
 like Lightning's callback hooks), for a class that implements 4 of the hooks and for one that
-implements them all. Unregistering many callbacks newest-first (as a ``with`` block or a stack
+implements them all, next to the floor under any registration that reads the class afresh (see
+``_minimal_registrations``). Unregistering many callbacks newest-first (as a ``with`` block or a stack
 of temporary callbacks would) is timed at 2,500, 5,000 and 10,000 callbacks, to show whether its
 total grows linearly (2x per doubling) or quadratically (4x).
 """
@@ -227,7 +228,65 @@ def wide_registration_cases() -> list[OneShot]:
                 cases.append(
                     OneShot(name, _known_instances(spec, cls, construct=construct), per=COUNT)
                 )
+            cases.append(
+                OneShot(
+                    known_class_name(hooks, implemented, "floor, the least an afresh reading does"),
+                    _minimal_registrations(spec, cls),
+                    per=COUNT,
+                )
+            )
     return cases
+
+
+def _minimal_registrations(spec: type, cls: type) -> Callable[[], Callable[[], object]]:
+    """The floor under registering an instance of a known class while reading the class afresh
+    (as protocall must, to see any change to it): per class of the MRO, its names looked up in
+    a memo; per hook name, one attribute lookup; per implemented hook, the remembered verdict
+    checked; then a record appended under a lock. No error handling, warnings, priorities, weak
+    references, duplicates or dispatch states: a floor to compare with, not an alternative."""
+    import threading
+    from types import FunctionType, MethodType
+
+    names = tuple(name for name in vars(spec) if name.startswith("on_"))
+    memo: dict[tuple[str, ...], object] = {tuple(klass.__dict__): None for klass in cls.__mro__}
+    verdicts: dict[int, tuple[object, object]] = {}
+    for name in names:
+        function = getattr(cls, name, None)
+        if isinstance(function, FunctionType):
+            verdicts[id(function.__code__)] = (function.__code__, function.__defaults__)
+    missing = object()
+
+    def prepare() -> Callable[[], object]:
+        callbacks = [cls() for _ in range(COUNT)]
+        lock = threading.RLock()
+        records: list[tuple[object, dict[str, object]]] = []
+
+        def operation() -> object:
+            for callback in callbacks:
+                for klass in type(callback).__mro__[:-1]:
+                    memo.get(tuple(klass.__dict__))
+                targets: dict[str, object] = {}
+                for name in names:
+                    value = getattr(callback, name, missing)
+                    if value is missing:
+                        continue
+                    if type(value) is MethodType and value.__self__ is callback:
+                        function = value.__func__
+                        code = function.__code__
+                        known = verdicts.get(id(code))
+                        if (
+                            known is not None
+                            and known[0] is code
+                            and known[1] is function.__defaults__
+                        ):
+                            targets[name] = value
+                with lock:
+                    records.append((callback, targets))
+            return records
+
+        return operation
+
+    return prepare
 
 
 # -- Unregistration ---------------------------------------------------------------------------
