@@ -366,3 +366,29 @@ def test_pickle_round_trip_of_a_manager_referred_to_by_its_callback() -> None:
     restored.call.on_step(n=2)
     assert copied.calls == ["step 1", "step 2"]
     assert owner.calls == ["step 1"]
+
+
+def test_copies_start_unmonitored_and_keep_weak_registrations_weak() -> None:
+    """A monitor watches the manager it was added to: copies start without it (add it to them,
+    one Profiler may watch several managers). A weak registration stays weak in a shallow copy."""
+    import gc
+    import weakref
+
+    from protocall import Profiler
+
+    weakly = Rec("weak")
+    manager = CallbackManager(Hooks, [Rec("a")])
+    manager.register(weakly, weak=True)
+    profiler = Profiler()
+    manager.add_monitor(profiler)
+    shallow = copy.copy(manager)
+    shallow.call.on_step(n=1)
+    assert profiler.rows() == []
+    manager.call.on_step(n=1)
+    assert sum(row.count for row in profiler.rows()) == 2
+    assert weakly.calls == ["step 1", "step 1"]
+    reference = weakref.ref(weakly)
+    del weakly
+    gc.collect()
+    assert reference() is None
+    assert len(shallow) == 1 and len(manager) == 1
