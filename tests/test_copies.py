@@ -13,12 +13,21 @@ Everything pickled here is defined at module level, so that pickle can find it b
 from __future__ import annotations
 
 import copy
+import gc
 import pickle
+import weakref
 from typing import Any, Protocol
 
 import pytest
 
-from protocall import CallbackManager, ErrorPolicy, HookErrorGroup, Prioritized, hookspec
+from protocall import (
+    CallbackManager,
+    ErrorPolicy,
+    HookErrorGroup,
+    Prioritized,
+    Profiler,
+    hookspec,
+)
 
 
 class OnStep(Protocol):
@@ -371,10 +380,6 @@ def test_pickle_round_trip_of_a_manager_referred_to_by_its_callback() -> None:
 def test_copies_start_unmonitored_and_keep_weak_registrations_weak() -> None:
     """A monitor watches the manager it was added to: copies start without it (add it to them,
     one Profiler may watch several managers). A weak registration stays weak in a shallow copy."""
-    import gc
-    import weakref
-
-    from protocall import Profiler
 
     weakly = Rec("weak")
     manager = CallbackManager(Hooks, [Rec("a")])
@@ -392,3 +397,28 @@ def test_copies_start_unmonitored_and_keep_weak_registrations_weak() -> None:
     gc.collect()
     assert reference() is None
     assert len(shallow) == 1 and len(manager) == 1
+
+
+class Holder:
+    """Owns a callback, as a widget owns the callback it registered weakly."""
+
+    def __init__(self, callback: Rec) -> None:
+        self.callback = callback
+
+
+def test_deep_copies_and_pickles_keep_weak_registrations_weak() -> None:
+    """A weakly registered callback's copy lives as long as something copied with it holds it:
+    copied together with its owner, it stays; copied alone, nothing holds it, and it goes."""
+    owned, alone = Rec("owned"), Rec("alone")
+    owner = Holder(owned)
+    manager = CallbackManager(Hooks, [Rec("strong")])
+    manager.register(owned, weak=True)
+    manager.register(alone, weak=True)
+    for copied_manager, copied_owner in (
+        copy.deepcopy((manager, owner)),
+        pickle.loads(pickle.dumps((manager, owner))),
+    ):
+        gc.collect()
+        assert labels(copied_manager.emit(Hooks.on_value)) == ["strong", "owned"]
+        assert copied_manager.callbacks[1] is copied_owner.callback
+    assert labels(manager.emit(Hooks.on_value)) == ["strong", "owned", "alone"]
