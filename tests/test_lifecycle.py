@@ -377,13 +377,13 @@ def test_a_manager_holds_no_monitor_once_removed() -> None:
 
 
 def _layouts() -> dict[str, tuple[CallbackManager[Hooks], list[Rec], Log]]:
-    """Managers whose ``on_step`` snapshots have different layouts (plain, weak inline,
-    timed inline, a loop), several of them unpacking to the same count."""
+    """Managers whose ``on_step`` snapshots have different layouts (plain, from no implementer
+    on, weak inline, timed inline, a loop), several of them unpacking to the same count."""
     from protocall import Profiler
 
     made: dict[str, tuple[CallbackManager[Hooks], list[Rec], Log]] = {}
     for name, strong, weak, timed in [
-        *((f"plain {n}", n, (), False) for n in range(1, 8)),
+        *((f"plain {n}", n, (), False) for n in range(8)),
         ("weak first of 2", 2, (0,), False),
         ("weak second of 2", 2, (1,), False),
         ("weak first of 3", 3, (0,), False),

@@ -102,14 +102,16 @@ def _template(key: CodeKey, tag: str) -> list[str]:
             refresh,
         ]
     else:
-        unpacked = (
-            "".join(f"{p}m{i}, " for i in range(key.implementers))
+        # Straight code unpacks to exactly its count, with a trailing comma: the code of no
+        # implementers must fail on a snapshot of one (``_pc_who = ...`` would take any tuple).
+        targets = (
+            "".join(f"{p}m{i}, " for i in range(key.implementers)) + f"{p}who,"
             if key.form == "straight"
-            else f"*{p}ms, "
+            else f"*{p}ms, {p}who"
         )
         lines += [
             "        try:",
-            f"            {unpacked}{p}who = {p}snapshot",
+            f"            {targets} = {p}snapshot",
             f"        except {p}Stale:",
             f"            {p}who = None",
             f"        if {p}who is None:",

@@ -9,7 +9,7 @@ implementers, the code in use is::
 
     def on_batch(*, loss):
         try:
-            _pc_m0, _pc_m1, _pc_who = _pc_snapshot
+            _pc_m0, _pc_m1, _pc_who, = _pc_snapshot
         except _pc_Stale:
             _pc_who = None
         if _pc_who is None:
@@ -28,7 +28,8 @@ has started finishes with the implementers it started with (semantics 7).
 **Publishing a change.** The hook state (``_hookstate``) sets the cell to ``None`` when the
 registrations change, and on the next call, under the manager's lock, stores the new snapshot
 and swaps the function's ``__code__`` for the code written for that many implementers. Every
-code reads the cell once and unpacks it to exactly its own count: a stale cell (``None``) or a
+code reads the cell once and unpacks it to exactly its own count (the trailing comma makes the
+code of no implementers, ``_pc_who, = _pc_snapshot``, unpack too): a stale cell (``None``) or a
 snapshot of another count fails to unpack, and that call asks the state for the current function
 instead. So dispatch takes no lock and never uses a snapshot with code written for another.
 
