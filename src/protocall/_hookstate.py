@@ -172,11 +172,14 @@ class HookState:
         implementer called inline (so that one found collected is not timed)."""
         if self.concurrent or self.planned or not methods:
             return False
-        if any(
-            isinstance(m, WeakTarget) and self.shape.without(m.dropped) is None for m in methods
-        ):
+        if any(isinstance(m, WeakTarget) and self._inline_arguments(m) is None for m in methods):
             return False
         return form_for(len(methods), recovering=self.recovery is not None)[0] == "straight"
+
+    def _inline_arguments(self, method: WeakTarget) -> str | None:
+        """The argument list a straight-line dispatcher calls this weak implementer's function
+        with, inline; None if it cannot (a generic shape cannot leave keywords out by its text)."""
+        return self.shape.without(method.dropped)
 
     # -- the dispatchers ------------------------------------------------------------------------
 
@@ -310,7 +313,7 @@ class HookState:
         weak: list[int] = []
         arguments: list[str] = []
         for index, method in enumerate(methods):
-            own = self.shape.without(method.dropped) if isinstance(method, WeakTarget) else None
+            own = self._inline_arguments(method) if isinstance(method, WeakTarget) else None
             if isinstance(method, WeakTarget) and own is not None:
                 slots += (method.function, method.weak.ref)
                 weak.append(index)

@@ -126,16 +126,8 @@ class Profiler(Accumulator):
     def __call__(self, call: HookCall) -> None:
         """Record one callback call (the monitor protocol)."""
         hook, callback, duration, _ = call
-        key = (hook, type(callback).__qualname__)
         with self._lock:
-            stats = self._stats.get(key)
-            if stats is None:
-                self._stats[key] = [1, duration, duration]
-            else:
-                stats[0] += 1
-                stats[1] += duration
-                if duration > stats[2]:
-                    stats[2] = duration
+            self._count((hook, type(callback).__qualname__), 1, duration, duration)
 
     def pending(self, hook: str, callback: str) -> list[int]:
         """The list a timed dispatcher appends the durations of ``hook`` calls by instances of
@@ -161,15 +153,18 @@ class Profiler(Accumulator):
                 continue
             durations = pending[:taken]
             del pending[:taken]
-            total, longest = sum(durations), max(durations)
-            stats = self._stats.get(key)
-            if stats is None:
-                self._stats[key] = [taken, total, longest]
-            else:
-                stats[0] += taken
-                stats[1] += total
-                if longest > stats[2]:
-                    stats[2] = longest
+            self._count(key, taken, sum(durations), max(durations))
+
+    def _count(self, key: tuple[str, str], count: int, total: int, longest: int) -> None:
+        """Under the lock: add ``count`` calls taking ``total`` ns, the longest ``longest``."""
+        stats = self._stats.get(key)
+        if stats is None:
+            self._stats[key] = [count, total, longest]
+        else:
+            stats[0] += count
+            stats[1] += total
+            if longest > stats[2]:
+                stats[2] = longest
 
     def rows(self) -> list[ProfileRow]:
         """One record per hook and callback class, the longest total time first.
