@@ -16,7 +16,7 @@ reads as one thing: the contract there, the mechanism here.
 from __future__ import annotations
 
 import weakref
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from contextlib import suppress
 from typing import TYPE_CHECKING, Any
 
@@ -132,10 +132,10 @@ class ManagerCore:
     def _commit(
         self,
         entries: list[tuple[object, int, dict[str, Callable[..., Any]] | None, Weak | None]],
-        seen: set[int],
+        seen: Collection[int] = (),
     ) -> None:
         """Register validated ``(callback, priority, targets, weak)`` entries, all or none,
-        under the lock (``seen``: the ids of the batch, for a duplicate's message)."""
+        under the lock (``seen``: the ids of a batch, for a duplicate's message)."""
         registry = self._registry
         checked = self._strategy.checked
         with registry.lock:
@@ -177,7 +177,7 @@ class ManagerCore:
             targets = strategy.weak_targets(implementation, reference)
         return callback, priority, targets, reference
 
-    def _refuse_duplicate(self, callback: object, seen: set[int]) -> None:
+    def _refuse_duplicate(self, callback: object, seen: Collection[int]) -> None:
         """A callback already registered, or given twice in one batch (``seen``)."""
         strategy = self._strategy
         already = self._registry.find(callback) is not None

@@ -132,7 +132,7 @@ class CallbackManager(ManagerCore, Generic[T]):
         if implementation is not None and implementation.near_misses:
             strategy.warn(callback, implementation)
         targets = None if implementation is None else implementation.targets
-        self._commit([(callback, priority, targets, None)], set())
+        self._commit([(callback, priority, targets, None)])
         return callback
 
     def unregister(self, callback: object) -> None:

@@ -142,8 +142,9 @@ class Registry:
             for callback, priority, targets, weak in entries:
                 registration = Registration(callback, priority, next(self._sequence), targets, weak)
                 added.append(registration)  # first: what is undone on an interruption
-                if not order or order[-1].order < registration.order:
-                    order.append(registration)  # the usual case: it goes last
+                if not order or order[-1].priority >= priority:
+                    # The usual case: it goes last (its sequence number is the highest yet).
+                    order.append(registration)
                 else:
                     bisect.insort(order, registration, key=_order)
                 index.setdefault(registration.key, []).append(registration)
