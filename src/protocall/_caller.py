@@ -16,17 +16,18 @@ __all__ = ["HookCaller"]
 class HookCaller:
     """The object behind ``manager.call``: one stable dispatcher per hook, as attributes.
 
-    A dispatcher is made on first access and kept in the instance ``__dict__``, so
-    ``manager.call.on_x`` is one dictionary hit. It never needs replacing: it reads the hook's
+    A dispatcher is made on first access and kept as an instance attribute, so
+    ``manager.call.on_x`` is one attribute read. It never needs replacing: it reads the hook's
     current implementers itself, so a caller may also hold it (``on_x = manager.call.on_x``).
     The manager is kept under a dunder name, which no hook can have.
 
-    The class has no ``__slots__`` on purpose: an instance of a plain class keeps its
-    attributes the way CPython 3.12+ specialises ``obj.name`` for even when the class defines
-    ``__getattr__``, which makes ``manager.call.on_x`` as cheap as reading a local variable
-    (a ``__dict__`` declared in ``__slots__`` is not, and costs ~60 ns per call). CPython 3.11
-    never specialises attribute reads on a class with ``__getattr__``, which unknown hook names
-    need (``UnknownHookError``); there, holding the dispatcher avoids the lookup.
+    The class has no ``__slots__`` and never reads an instance's ``__dict__``, on purpose: so
+    its instances keep their attributes inline, which CPython 3.12+ reads ``obj.name`` from
+    with a specialised instruction even though the class defines ``__getattr__``, and
+    ``manager.call.on_x`` costs what reading a local variable does. (``__slots__`` loses that
+    on 3.13, reading ``__dict__`` on 3.12: ~60 ns more per call.) CPython 3.11 never
+    specialises attribute reads on a class with ``__getattr__``, which unknown hook names need
+    (``UnknownHookError``); there, holding the dispatcher avoids the lookup.
     """
 
     def __init__(self, manager: ManagerCore) -> None:
