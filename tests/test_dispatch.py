@@ -424,10 +424,6 @@ def test_emit_of_something_that_is_neither_a_name_nor_a_method_is_a_type_error()
     )
 
 
-def test_the_hook_names_are_the_attributes_of_call() -> None:
-    assert dir(CallbackManager(Hooks).call) == ["on_end", "on_query", "on_start", "on_step"]
-
-
 # -- call and emit -----------------------------------------------------------------------------
 
 

@@ -3,8 +3,13 @@ and the layout that lets CPython 3.12+ look a hook up as fast as a local variabl
 
 from __future__ import annotations
 
+import copy
+import inspect
+import pickle
 import subprocess
 import sys
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 from hooks_fixtures import Hooks, Log, Recorder
@@ -12,18 +17,79 @@ from hooks_fixtures import Hooks, Log, Recorder
 from protocall import CallbackManager, UnknownHookError
 
 
-def test_dir_lists_the_hooks_of_the_spec_and_nothing_else() -> None:
+def test_dir_lists_the_hooks_of_the_spec_that_call_can_call() -> None:
+    """``on_query`` returns a value, so looking it up on ``call`` raises ``TypeError``: listing
+    it would break what walks ``dir`` (``inspect.getmembers``, a REPL's completion)."""
     manager = CallbackManager(Hooks)
     _ = manager.call.on_start
-    assert dir(manager.call) == ["on_end", "on_query", "on_start", "on_step"]
+    assert dir(manager.call) == ["on_end", "on_start", "on_step"]
+    assert [name for name, _ in inspect.getmembers(manager.call)] == dir(manager.call)
 
 
-def test_dir_of_an_unchecked_caller_lists_the_hooks_called_so_far() -> None:
+def test_dir_of_an_unchecked_caller_lists_the_hooks_called_so_far_as_attributes() -> None:
     manager = CallbackManager(None)
     assert dir(manager.call) == []
     manager.call.on_train_end()
     manager.emit("on_fit_start")
+    for unwritable in ("__class__", "__", "a b", ""):
+        manager.emit(unwritable)
     assert dir(manager.call) == ["on_fit_start", "on_train_end"]
+
+
+class Relay:
+    """Passes each step on to another hook, through the hook caller it was given."""
+
+    def __init__(self, hooks: Any) -> None:
+        self.hooks = hooks
+
+    def on_step(self, step: int, *, loss: float) -> None:
+        self.hooks.on_end(result=f"step {step}")
+
+
+class Sink:
+    def __init__(self) -> None:
+        self.results: list[str] = []
+
+    def on_end(self, *, result: str) -> None:
+        self.results.append(result)
+
+
+def _relaying() -> CallbackManager[Hooks]:
+    manager = CallbackManager(Hooks)
+    manager.register(Relay(manager.call))
+    manager.register(Sink())
+    manager.call.on_step(1, loss=0.5)  # the dispatchers exist before the copy
+    return manager
+
+
+def _sink(manager: CallbackManager[Hooks]) -> Sink:
+    sink = manager.callbacks[1]
+    assert isinstance(sink, Sink)
+    return sink
+
+
+def _pickled(manager: CallbackManager[Hooks]) -> CallbackManager[Hooks]:
+    copied: CallbackManager[Hooks] = pickle.loads(pickle.dumps(manager))
+    return copied
+
+
+@pytest.mark.parametrize("duplicate", [copy.deepcopy, _pickled], ids=["deepcopy", "pickle"])
+def test_a_copied_callback_that_holds_the_hook_caller_calls_the_copied_manager(
+    duplicate: Callable[[CallbackManager[Hooks]], CallbackManager[Hooks]],
+) -> None:
+    original = _relaying()
+    duplicated = duplicate(original)
+    relay = duplicated.callbacks[0]
+    assert isinstance(relay, Relay)
+    assert relay.hooks is duplicated.call
+    duplicated.call.on_step(2, loss=0.5)
+    assert _sink(original).results == ["step 1"]
+    assert _sink(duplicated).results == ["step 1", "step 2"]
+
+
+def test_a_shallow_copy_of_the_hook_caller_is_the_caller_itself() -> None:
+    manager = CallbackManager(Hooks)
+    assert copy.copy(manager.call) is manager.call
 
 
 def test_the_caller_is_not_callable_and_says_what_to_call_instead() -> None:

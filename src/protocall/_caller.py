@@ -49,10 +49,25 @@ class HookCaller:
         )
 
     def __dir__(self) -> list[str]:
-        strategy = self.__protocall_manager__._strategy  # pyright: ignore[reportPrivateUsage]
+        """The hooks ``manager.call`` can call: of a spec, those that return nothing (the
+        others raise ``TypeError`` when looked up); of an unchecked manager, the hooks called
+        so far that are written as attributes."""
+        manager = self.__protocall_manager__
+        strategy = manager._strategy  # pyright: ignore[reportPrivateUsage]
         if isinstance(strategy, CheckedStrategy):
-            return sorted(strategy.table.hooks)
-        return sorted(self.__protocall_manager__._states)  # pyright: ignore[reportPrivateUsage]
+            hooks = strategy.table.hooks
+            return sorted(name for name, hook in hooks.items() if not hook.returns_value)
+        return sorted(
+            name
+            for name in list(manager._states)  # pyright: ignore[reportPrivateUsage]
+            if name.isidentifier() and not (name.startswith("__") and name.endswith("__"))
+        )
+
+    def __reduce__(self) -> tuple[Callable[[object, str], object], tuple[object, str]]:
+        """Copied or pickled as "the ``call`` of its manager": a deep copy or a pickle of an
+        object that holds ``manager.call`` holds the copied manager's, never dispatchers that
+        call the original's callbacks."""
+        return getattr, (self.__protocall_manager__, "call")
 
     def __repr__(self) -> str:
         return f"<protocall hook caller of {self.__protocall_manager__!r}>"
