@@ -14,7 +14,7 @@ import sys
 import threading
 import types
 import weakref
-from typing import Any, Protocol, cast
+from typing import Any, ClassVar, Protocol, cast
 
 import pytest
 
@@ -141,6 +141,53 @@ def test_a_monitor_that_raises_propagates_with_a_note_and_the_manager_stays_usab
     manager.call.on_step(step=2)
     assert log == ["a:1", "a:2"]
     assert manager.callbacks == (manager.callbacks[0],) and len(manager) == 1
+
+
+@pytest.mark.parametrize("policy", ["collect", "handler"])
+def test_a_monitor_that_raises_under_an_error_policy_propagates_and_blames_no_callback(
+    policy: str,
+) -> None:
+    """An error policy is about callbacks: a monitor's exception is not collected as (or
+    handed to the handler as) a failure of the callback it was reporting."""
+    handled: list[BaseException] = []
+
+    def broken(call: HookCall) -> None:
+        raise RuntimeError("monitor broke")
+
+    def handler(callback: object, hook: str, exc: Exception) -> None:
+        handled.append(exc)
+
+    errors: Any = "collect" if policy == "collect" else handler
+    manager = CallbackManager(Hooks, [Rec("a", []), Rec("b", [])], errors=errors)
+    manager.add_monitor(broken)
+    with pytest.raises(RuntimeError, match="monitor broke") as info:
+        manager.call.on_step(step=1)
+    assert not isinstance(info.value, HookErrorGroup) and handled == []
+    [note] = info.value.__notes__
+    assert "raised by the monitor" in note
+
+
+class DropsItself:
+    """Drops the last reference to itself while its hook runs."""
+
+    holder: ClassVar[list[object]] = []
+
+    def on_step(self, *, step: int) -> None:
+        DropsItself.holder.clear()
+
+
+def test_a_monitor_is_told_of_a_weak_callback_that_drops_itself_during_its_call() -> None:
+    calls: list[HookCall] = []
+    manager = CallbackManager(Hooks)
+    DropsItself.holder.append(DropsItself())
+    manager.register(DropsItself.holder[0], weak=True)
+    manager.add_monitor(calls.append)
+    manager.add_monitor(lambda call: None)  # (two monitors: every call reported as a HookCall)
+    manager.call.on_step(step=1)
+    assert [type(call.callback) for call in calls] == [DropsItself]
+    calls.clear()  # (the record held it)
+    gc.collect()
+    assert len(manager) == 0
 
 
 def test_an_async_hook_is_timed_until_its_awaitable_finishes() -> None:
@@ -344,6 +391,36 @@ def test_registered_leaves_an_unchecked_managers_earlier_duplicate_alone() -> No
     with manager.registered(a):
         assert list(manager.callbacks) == [a, a]
     assert list(manager.callbacks) == [a]
+
+
+def test_registered_removes_the_registration_the_block_made_not_a_later_one() -> None:
+    a, b = Rec("a", []), Rec("b", [])
+    manager = CallbackManager(None, [a])
+    with manager.registered(b, priority=9):
+        manager.register(b, priority=-3)  # the body's own registration of the same object
+        assert list(manager.callbacks) == [b, a, b]
+    assert list(manager.callbacks) == [a, b]
+
+
+def test_nested_registered_blocks_of_one_callback_each_remove_their_own() -> None:
+    a, b = Rec("a", []), Rec("b", [])
+    manager = CallbackManager(None, [a])
+    first, second = manager.registered(b, priority=5), manager.registered(b, priority=-5)
+    first.__enter__()
+    second.__enter__()
+    first.__exit__(None, None, None)
+    assert list(manager.callbacks) == [a, b]  # the -5 registration stays
+    second.__exit__(None, None, None)
+    assert list(manager.callbacks) == [a]
+
+
+def test_a_callback_registered_again_inside_its_block_stays_registered() -> None:
+    c = Rec("c", [])
+    manager = CallbackManager(Hooks)
+    with manager.registered(c):
+        manager.unregister(c)
+        manager.register(c, priority=3)
+    assert list(manager.callbacks) == [c]
 
 
 def test_iteration_yields_the_callbacks_in_call_order() -> None:

@@ -416,3 +416,34 @@ def test_an_unchecked_manager_refuses_clashing_keys_too() -> None:
     with pytest.raises(RegistrationError, match=r"state key 'Counter'"):
         manager.register(Counter())
     assert len(manager) == 1
+
+
+class KeyFails(Counter):
+    """A stateful callback whose ``state_key`` property raises (until ``ready``)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.ready = False
+
+    @property
+    def state_key(self) -> str:
+        if not self.ready:
+            raise RuntimeError("no key yet")
+        return "KeyFails"
+
+
+def test_a_state_key_that_raises_is_a_registration_error_naming_the_class() -> None:
+    manager = CallbackManager(Hooks, [Counter()])
+    with pytest.raises(RegistrationError, match="KeyFails: reading its state_key raised") as info:
+        manager.register(KeyFails())
+    assert isinstance(info.value.__cause__, RuntimeError)
+    assert len(manager) == 1
+
+
+def test_a_registered_callback_whose_state_key_now_raises_does_not_block_others() -> None:
+    failing = KeyFails()
+    failing.ready = True
+    manager = CallbackManager(Hooks, [failing])
+    failing.ready = False
+    manager.register(Named("n"))
+    assert len(manager) == 2

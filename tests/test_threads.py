@@ -584,6 +584,21 @@ def _in_a_registered_block(manager: CallbackManager[Hooks]) -> None:
         pass
 
 
+def test_keyboard_interrupt_at_any_line_of_a_registered_exit_leaves_all_or_none() -> None:
+    """The end of a ``registered`` block interrupted at each line in turn: the block's
+    callbacks stay registered all together (the exit never began) or none of them does."""
+    for line in itertools.count(1):
+        manager = CallbackManager(Hooks, [Counting()])
+        block = [Counting(), Counting(), Counting()]
+        context = manager.registered(*block)
+        context.__enter__()
+        interrupted = _interrupted_at(line, functools.partial(context.__exit__, None, None, None))
+        still = [callback in manager for callback in block]
+        assert still in ([True] * 3, [False] * 3), (line, still)
+        if not interrupted:
+            break
+
+
 @pytest.mark.parametrize("change", list(CHANGES))
 def test_keyboard_interrupt_at_any_line_of_a_change_leaves_dispatch_as_the_registrations(
     change: str,

@@ -94,11 +94,12 @@ class ManagerCore:
         *,
         warn: bool = True,
         origins: list[str] | None = None,
-    ) -> None:
+    ) -> list[Registration]:
         """Validate every ``(callback, priority, weak)``, then register them all; on any error,
-        register none. ``origins`` describe where each callback came from, for error notes."""
+        register none. ``origins`` describe where each callback came from, for error notes.
+        Returns the registrations made."""
         if not items:
-            return
+            return []
         strategy = self._strategy
         checked = strategy.checked
         early = checked and (len(items) > 1 or origins is not None)
@@ -127,15 +128,16 @@ class ManagerCore:
         if warn:  # before registering: a warning turned into an error registers nothing
             for callback, implementation in misspelt:
                 strategy.warn(callback, implementation)
-        self._commit(entries, seen)
+        return self._commit(entries, seen)
 
     def _commit(
         self,
         entries: list[tuple[object, int, dict[str, Callable[..., Any]] | None, Weak | None]],
         seen: Collection[int] = (),
-    ) -> None:
+    ) -> list[Registration]:
         """Register validated ``(callback, priority, targets, weak)`` entries, all or none,
-        under the lock (``seen``: the ids of a batch, for a duplicate's message)."""
+        under the lock (``seen``: the ids of a batch, for a duplicate's message); returns the
+        registrations made."""
         registry = self._registry
         checked = self._strategy.checked
         with registry.lock:
@@ -157,6 +159,7 @@ class ManagerCore:
                 # touches was marked stale would leave dispatch on the old registrations.
                 self._invalidate_all()
                 raise
+        return added
 
     def _weak_entry(
         self, callback: object, priority: int, implementation: Implementation | None

@@ -47,6 +47,12 @@ _PLANS_LIMIT: Final = 64
 """Call shapes remembered per snapshot by an unchecked hook; past that, planned per call."""
 
 
+def _raised_by_monitor(exc: BaseException) -> bool:
+    """Did a monitor raise ``exc`` (``_monitoring`` notes it so)?"""
+    notes: list[str] = getattr(exc, "__notes__", [])
+    return any(note.startswith(_MONITOR_NOTE) for note in notes)
+
+
 class Plan:
     """How an unchecked hook's implementers are called for one shape of call."""
 
@@ -351,9 +357,9 @@ class HookState:
 
     def failed_at(self, exc: BaseException, who: Who, index: int) -> None:
         """Note on ``exc`` the callback at ``index`` (once per exception and callback)."""
-        notes: list[str] = getattr(exc, "__notes__", [])
-        if any(note.startswith(_MONITOR_NOTE) for note in notes):
+        if _raised_by_monitor(exc):
             return  # a monitor raised it, and said so
+        notes: list[str] = getattr(exc, "__notes__", [])
         if 0 <= index < len(who.callbacks):
             note = f"protocall: raised by callback {who.describe(index)} in hook {self.label}"
         else:
@@ -364,7 +370,12 @@ class HookState:
     def recover(
         self, exc: Exception, who: Who, index: int, errors: list[Exception] | None
     ) -> list[Exception] | None:
-        """Under an error policy: note ``exc``, then let the policy decide (it may raise)."""
+        """Under an error policy: note ``exc``, then let the policy decide (it may raise).
+
+        A monitor's exception is not the callback's failure: it propagates, as it does
+        without a policy (a policy is about callbacks)."""
+        if _raised_by_monitor(exc):
+            raise exc
         self.failed_at(exc, who, index)
         recovery = self.recovery
         assert recovery is not None

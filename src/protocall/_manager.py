@@ -157,14 +157,13 @@ class CallbackManager(ManagerCore, Generic[T]):
     def registered(self, *callbacks: object, priority: int = 0) -> Generator[None]:
         """Register ``callbacks`` for the ``with`` block, all or none, and unregister them on
         exit (also on an exception): ``with manager.registered(Timer()): train(manager)``."""
-        self._add([(callback, checked_priority(priority), False) for callback in callbacks])
+        added = self._add([(callback, checked_priority(priority), False) for callback in callbacks])
         try:
             yield
         finally:
-            with self._registry.lock:
+            with self._registry.lock:  # exactly the block's registrations: not one made meanwhile
                 try:
-                    removed = [self._registry.remove_exactly(c) for c in callbacks]
-                    self._invalidate([r for r in removed if r is not None])
+                    self._invalidate(self._registry.discard(added))
                 except BaseException:
                     self._invalidate_all()  # (see ManagerCore._commit)
                     raise

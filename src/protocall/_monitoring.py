@@ -65,41 +65,39 @@ def monitored(
 ) -> Callable[..., Any]:
     """``method``, timed and reported to ``monitors`` after each call (also when it raises)."""
     clock = time.perf_counter_ns
-    if type(callback) is Weak:  # report the callback, without holding it meanwhile
-        weak = callback
+    # The callback reported is read before each call: a weak one that drops its last reference
+    # during its own call is still the one that was called.
+    subject: Callable[[], object] = callback if type(callback) is Weak else lambda: callback
 
-        def report(duration: int, error: BaseException | None) -> None:
-            _report(monitors, HookCall(hook, weak(), duration, error))
-
-    else:
-
-        def report(duration: int, error: BaseException | None) -> None:
-            _report(monitors, HookCall(hook, callback, duration, error))
+    def report(called: object, duration: int, error: BaseException | None) -> None:
+        _report(monitors, HookCall(hook, called, duration, error))
 
     if is_async:
 
         async def timed_async(*args: Any, **kwargs: Any) -> Any:
+            called = subject()
             start = clock()
             try:
                 result = await method(*args, **kwargs)
             except BaseException as exc:
-                report(clock() - start, exc)
+                report(called, clock() - start, exc)
                 raise
             if result is not SKIPPED:  # (else nothing was called)
-                report(clock() - start, None)
+                report(called, clock() - start, None)
             return result
 
         return timed_async
 
     def timed(*args: Any, **kwargs: Any) -> Any:
+        called = subject()
         start = clock()
         try:
             result = method(*args, **kwargs)
         except BaseException as exc:
-            report(clock() - start, exc)
+            report(called, clock() - start, exc)
             raise
         if result is not SKIPPED:  # a weak callback found collected, a non-callable attribute
-            report(clock() - start, None)
+            report(called, clock() - start, None)
         return result
 
     return timed

@@ -168,16 +168,19 @@ class Registry:
             self._delete(found)
         return found
 
-    def remove_exactly(self, callback: object) -> Registration | None:
-        """Remove the last registration (in registration order) of ``callback``, if any: the
-        one a ``registered`` block made, even on an unchecked manager that allows duplicates.
-        Under the lock."""
-        candidates = self._registrations_of(callback)
-        if not candidates:
-            return None
-        found = max(candidates, key=lambda r: r.sequence)
-        self._delete(found)
-        return found
+    def discard(self, registrations: Iterable[Registration]) -> list[Registration]:
+        """Remove those of ``registrations`` that are still registered (compared by identity:
+        what a ``registered`` block made, not another registration of the same callback), and
+        return them. Under the lock."""
+        held = [r for r in registrations if r in self._index.get(r.key, ())]
+        try:
+            for registration in held:
+                self._delete(registration)
+        except BaseException:  # a KeyboardInterrupt between two: finish (deleting is idempotent)
+            for registration in held:
+                self._delete(registration)
+            raise
+        return held
 
     def _delete(self, registration: Registration) -> None:
         self.changing = True

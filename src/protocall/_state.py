@@ -128,14 +128,15 @@ def check_unique_keys(existing: Iterable[object], new: Iterable[object]) -> None
     ``existing`` are the registered callbacks, ``new`` those about to be registered (in order);
     the same object twice is not a clash (an unchecked manager accepts a callback twice). Raises
     :class:`~protocall.RegistrationError` naming both classes and the key, and how to set
-    ``state_key``; also if the ``state_key`` of a new stateful callback is not a string.
+    ``state_key``; also if the ``state_key`` of a new stateful callback is not a string, or
+    reading it raises.
     """
     keyed: dict[str, object] = {}
     for callback in existing:  # registered, so their keys were unique and strings
         if is_stateful(callback):
             try:
                 keyed.setdefault(state_key(callback), callback)
-            except TypeError:
+            except Exception:  # noqa: BLE001  # its key changed since (state_dict() says so)
                 continue
     for callback in new:
         if not is_stateful(callback):
@@ -144,6 +145,11 @@ def check_unique_keys(existing: Iterable[object], new: Iterable[object]) -> None
             key = state_key(callback)
         except TypeError as exc:
             raise RegistrationError(f"cannot register the stateful callback: {exc}") from exc
+        except Exception as exc:
+            raise RegistrationError(
+                f"cannot register the stateful callback {type(callback).__qualname__}: reading "
+                f"its state_key raised {type(exc).__name__}: {exc}"
+            ) from exc
         other = keyed.setdefault(key, callback)
         if other is not callback:
             a, b = type(other).__qualname__, type(callback).__qualname__
