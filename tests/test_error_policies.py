@@ -528,3 +528,35 @@ def test_an_unchecked_emit_under_collect_leaves_skipped_attributes_out_of_the_re
     ):
         manager.emit("score", step=1)
     assert info.value.results == [10]
+
+
+class Stop(BaseException):
+    """Not an ``Exception``: no error policy handles it."""
+
+
+@pytest.mark.parametrize("errors", ["collect", "handler"])
+@pytest.mark.parametrize("how", ["call", "emit", "await emit"])
+def test_a_base_exception_propagates_under_a_policy_with_the_callbacks_note(
+    errors: str, how: str
+) -> None:
+    log: Log = []
+    handled: list[Exception] = []
+
+    def handler(callback: object, hook: str, exc: Exception) -> None:
+        handled.append(exc)
+
+    policy: ErrorPolicy = "collect" if errors == "collect" else handler
+    callbacks = [Good("a", log), Bad(log, Stop("stop")), Good("c", log)]
+    manager = CallbackManager(Hooks, callbacks, errors=policy)
+    with pytest.raises(Stop) as info:
+        if how == "call":
+            manager.call.on_step(step=1)
+        elif how == "emit":
+            manager.emit(Hooks.score, step=1)
+        else:
+            asyncio.run(manager.emit(Hooks.on_async, step=1))
+    assert info.value.__notes__ == [
+        "protocall: raised by callback Bad (implementer 2 of 3) in hook Hooks."
+        + {"call": "on_step", "emit": "score", "await emit": "on_async"}[how]
+    ]
+    assert log == ["a:1", "Bad:1"] and handled == []

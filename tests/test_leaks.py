@@ -368,3 +368,25 @@ def test_data_dependent_specs_do_not_accumulate() -> None:
     assert collected(*references)
     grown = len(linecache.cache) - before
     assert grown < 100, f"linecache grew by {grown} entries over 200 specs"
+
+
+class Source:
+    """An object whose method an unchecked manager is given as a hook's name."""
+
+    def on_row(self) -> None: ...
+
+
+@pytest.mark.parametrize("mode", ["emit", "first"])
+def test_a_method_given_as_an_unchecked_hooks_name_is_not_kept(mode: str) -> None:
+    """``emit(obj.on_row)`` names the hook ``on_row``: the manager keeps neither the method nor
+    its object, however many such objects come and go."""
+    manager = CallbackManager(None, [Source()])
+    # (Typed for spec methods and names; at run time an unchecked manager takes any method.)
+    dispatch: Any = manager.emit if mode == "emit" else manager.first
+    references: list[weakref.ref[Any]] = []
+    for _ in range(100):
+        source = Source()
+        dispatch(source.on_row)
+        references.append(weakref.ref(source))
+        del source
+    assert collected(*references)

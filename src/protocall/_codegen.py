@@ -36,7 +36,8 @@ does not fit (stale, another count or layout), hand the call to the current code
 - *timed*: straight-line calls under a lone profiler, each between two clock reads, its
   duration handed to the implementer's sink in a ``finally`` (:func:`_timed`);
 - *loop*: beyond ``STRAIGHT_LINE_LIMIT`` implementers, a loop that counts its position;
-- *recovering*: under an error policy, a loop that hands each ``Exception`` to the state;
+- *recovering*: under an error policy, a loop that hands each ``Exception`` to the state (and
+  notes any other exception, which propagates);
 - *keyed*: an unchecked hook's entry, which has no hook signature to follow (:func:`_keyed`).
 
 Written, not built from closures, so that a dispatch is as fast as a hand-written one. All
@@ -287,6 +288,11 @@ def _recovering(key: CodeKey, line: int, wait: str) -> list[str]:
         f"            except {p}Exception as {p}exc:",
         f"                {p}errors = {p}state.recover({p}exc, {p}who, {p}i, {p}errors)",
         "                continue",
+        # Not the policy's to handle (KeyboardInterrupt, SystemExit, ...): it propagates at
+        # once, with the note any callback's exception carries.
+        f"            except {p}BaseException as {p}exc:",
+        f"                {p}state.failed_at({p}exc, {p}who, {p}i)",
+        "                raise",
     ]
     if key.mode == "emit":
         body.append(f"            {p}results.append({p}r)")

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import weakref
 from collections.abc import Callable, Collection, Iterable
-from contextlib import suppress
+from types import FunctionType
 from typing import TYPE_CHECKING, Any
 
 from ._caller import HookCaller
@@ -236,8 +236,11 @@ class ManagerCore:
     def _cached(
         self, hook: object, mode: Mode, cache: dict[object, Callable[..., Any]]
     ) -> Callable[..., Any]:
+        """The dispatcher of the hook that ``hook`` names, remembered under ``hook`` if that
+        cannot keep anything alive or grow without bound: a name, or a spec's own method (an
+        unchecked manager takes any method as a name: ``emit(obj.on_x)``, looked up each time)."""
         dispatcher = self._dispatcher(self._strategy.hook_name(hook), mode)
-        with suppress(TypeError):  # an unhashable callable names the hook: look it up each time
+        if type(hook) is str or (self._strategy.checked and type(hook) is FunctionType):
             cache[hook] = dispatcher
         return dispatcher
 
