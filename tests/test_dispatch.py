@@ -7,12 +7,13 @@ is an :class:`UnknownHookError` listing the closest hooks.
 """
 
 import traceback
+from collections.abc import Callable
 from typing import Any, Literal, Protocol, cast
 
 import pytest
 from hooks_fixtures import Hooks, Log, OnQuery, OnStart, OnStep, Recorder, StartOnly, StepOnly
 
-from protocall import CallbackManager, UnknownHookError
+from protocall import CallbackManager, ErrorPolicy, UnknownHookError
 
 
 def tags(log: Log) -> list[str]:
@@ -651,6 +652,39 @@ def test_a_call_the_hook_signature_does_not_allow_is_a_type_error() -> None:
     manager = CallbackManager(Shapes, [ShapesRecorder([])])
     with pytest.raises(TypeError):
         manager.call.on_positional_only(1, b=2)  # type: ignore[call-arg]  # pyright: ignore[reportCallIssue]
+
+
+class Lenient:
+    """Takes any arguments: it would run on a call the hook does not allow."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def on_defaults(self, *args: object, **kwargs: object) -> None:
+        self.calls += 1
+
+
+BAD_CALLS: dict[str, Callable[[Any], object]] = {
+    "too many positional": lambda m: m.call.on_defaults(1, 2, 3, 4),
+    "an unknown keyword": lambda m: m.emit(Shapes.on_defaults, 1, z=4),
+    "a missing argument": lambda m: m.first("on_defaults", c=6),
+    "a keyword-only one positionally": lambda m: m.emit("on_defaults", 1, 2, 3),
+}
+
+
+@pytest.mark.parametrize("errors", ["raise", "collect"])
+@pytest.mark.parametrize("bad", list(BAD_CALLS))
+def test_a_call_a_hook_with_defaults_does_not_allow_fails_before_any_implementer_runs(
+    bad: str, errors: ErrorPolicy
+) -> None:
+    """As a hook without defaults does (its dispatcher has the hook's parameters): the
+    ``TypeError`` names the hook and no callback, and no callback ran."""
+    lenient = Lenient()
+    manager = CallbackManager(Shapes, [lenient, ShapesRecorder([])], errors=errors)
+    with pytest.raises(TypeError, match=r"^Shapes\.on_defaults\(\) ") as info:
+        BAD_CALLS[bad](manager)
+    assert lenient.calls == 0
+    assert not getattr(info.value, "__notes__", [])
 
 
 class Numbered:

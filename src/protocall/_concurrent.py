@@ -32,7 +32,11 @@ def concurrent_dispatcher(
     """
     import asyncio  # here, not at the top: asyncio is slow to import, and only this needs it
 
+    accepts = state.shape.accepts  # (a hook with defaults: see Shape.accepts)
+
     async def dispatch(*args: Any, **kwargs: Any) -> Any:
+        if accepts is not None:
+            accepts(*args, **kwargs)
         methods, who = current()
         missing = object()
         results: list[Any] = [missing] * len(methods)

@@ -58,6 +58,7 @@ from __future__ import annotations
 
 import time
 import types
+from collections.abc import Callable
 from keyword import iskeyword
 from typing import TYPE_CHECKING, Any, Final, Literal, NamedTuple, TypeAlias
 
@@ -141,6 +142,10 @@ class Shape(NamedTuple):
     """The argument list of each forwarded call, e.g. ``loss=loss, output=output``."""
     forwards: tuple[tuple[str, str], ...] = ()
     """An exact shape's parameters, each with how it is forwarded (``("loss", "loss=loss")``)."""
+    accepts: Callable[..., object] | None = None
+    """For the generic shape of a hook with defaults: a function of the hook's own parameters
+    (doing nothing), which the dispatcher calls first, so that a call the hook does not allow
+    fails there, before any implementer runs (an exact shape's dispatcher fails by itself)."""
 
     def without(self, dropped: frozenset[str]) -> str | None:
         """The argument list less the keyword-only ``dropped`` ones; None for the generic shape
@@ -156,16 +161,20 @@ GENERIC_SHAPE: Final = Shape(f"*{PREFIX}args, **{PREFIX}kwargs", f"*{PREFIX}args
 """Forwards whatever it is given: unchecked managers, hooks with defaults or overloads."""
 
 
-def shape_of(signature: inspect.Signature) -> Shape:
-    """The exact-parameter shape of a hook signature (without ``self``), or the generic one.
+def shape_of(signature: inspect.Signature, label: str) -> Shape:
+    """The exact-parameter shape of hook ``label``'s signature (without ``self``), or the
+    generic one.
 
     A parameter with a default cannot be forwarded exactly (the dispatcher would have to invent
-    its value when the caller omits it), so such hooks use the generic shape; so do parameter
-    names that are not plain identifiers or that use the generated code's prefix.
+    its value when the caller omits it), so such hooks use the generic shape, which checks each
+    call against the signature first (:func:`_acceptor`); so do parameter names that are not
+    plain identifiers or that use the generated code's prefix, unchecked.
     """
     parameters = list(signature.parameters.values())
-    if any(p.default is not p.empty or not plain_name(p.name) for p in parameters):
+    if not all(plain_name(p.name) for p in parameters):
         return GENERIC_SHAPE
+    if any(p.default is not p.empty for p in parameters):
+        return GENERIC_SHAPE._replace(accepts=_acceptor(signature, label))
     bare = signature.replace(
         parameters=[p.replace(annotation=p.empty) for p in parameters],
         return_annotation=signature.empty,
@@ -182,6 +191,27 @@ def shape_of(signature: inspect.Signature) -> Shape:
             forwards.append((p.name, f"**{p.name}"))
     arguments = ", ".join(text for _, text in forwards)
     return Shape(str(bare)[1:-1], arguments, tuple(forwards))
+
+
+def _acceptor(signature: inspect.Signature, label: str) -> Callable[..., object]:
+    """A function of ``signature``'s parameters (defaults None, no annotations) that does
+    nothing: calling it makes Python check a call as the hook would take it, and name the hook
+    in its ``TypeError``. Compiled from plain identifiers only (``shape_of`` checked them)."""
+    bare = signature.replace(
+        parameters=[
+            p.replace(annotation=p.empty, default=p.empty if p.default is p.empty else None)
+            for p in signature.parameters.values()
+        ],
+        return_annotation=signature.empty,
+    )
+    namespace: dict[str, Any] = {}
+    source = f"def {PREFIX}accepts{bare}:\n    pass\n"
+    exec(compile(source, f"<protocall {label} arguments>", "exec"), {}, namespace)  # noqa: S102
+    function: types.FunctionType = namespace[f"{PREFIX}accepts"]
+    name = label.rpartition(".")[2]
+    function.__code__ = function.__code__.replace(co_name=name, co_qualname=label)
+    function.__name__, function.__qualname__ = name, label  # (what a TypeError names)
+    return function
 
 
 def plain_name(name: str) -> bool:

@@ -91,7 +91,9 @@ class Hook:
         """The first of them, as messages show the hook."""
         self.returns_value: Final = any(returns_value(s) for s in signatures)
         """Declared with a return type other than None: ``call`` would discard its results."""
-        self.shape: Final[Shape] = GENERIC_SHAPE if overloaded else shape_of(self.signature)
+        self.shape: Final[Shape] = (
+            GENERIC_SHAPE if overloaded else shape_of(self.signature, f"{spec_name}.{name}")
+        )
         """How its dispatchers take and forward arguments."""
         self.verdicts: Final[
             dict[
