@@ -9,11 +9,13 @@ leaves the manager by itself. ``registered(...)`` registers for a ``with`` block
 from __future__ import annotations
 
 import asyncio
+import functools
 import gc
 import sys
 import threading
 import types
 import weakref
+from collections.abc import Callable
 from typing import Any, ClassVar, Protocol, cast
 
 import pytest
@@ -305,6 +307,48 @@ def test_a_callback_that_cannot_be_referred_to_weakly_is_refused_cleanly() -> No
     assert len(manager) == 0
     with pytest.raises(TypeError, match=r"register\(weak=\.\.\.\) is True or False"):
         manager.register(Rec("a", []), weak=1)  # type: ignore[arg-type]
+
+
+class HandsItselfOver:
+    """A hook held as an instance attribute that refers back to the instance."""
+
+    def __init__(self, how: str) -> None:
+        me = self
+
+        def closure(*, step: int) -> None:
+            me.record(step=step)
+
+        self.on_step: Callable[..., None] = (
+            functools.partial(HandsItselfOver.record, self) if how == "partial" else closure
+        )
+
+    def record(self, *, step: int) -> None: ...
+
+
+@pytest.mark.parametrize("how", ["partial", "closure"])
+def test_a_weak_registration_refuses_a_hook_attribute_that_holds_the_callback(how: str) -> None:
+    """The manager must hold such a hook as it is, and it would keep the callback alive for
+    good: refused, with the fix, rather than never collected."""
+    manager = CallbackManager(Hooks, [Rec("a", [])])
+    with pytest.raises(RegistrationError, match="HandsItselfOver weakly: its hook on_step") as info:
+        manager.register(HandsItselfOver(how), weak=True)
+    assert "Make on_step a method of HandsItselfOver, or register it without weak=True" in str(
+        info.value
+    )
+    assert len(manager) == 1
+
+
+def test_a_weak_registration_holds_a_hook_attribute_that_does_not_hold_the_callback() -> None:
+    log: Log = []
+    callback = Rec("a", log)
+    callback.on_step = lambda *, step: log.append(f"attribute:{step}")  # type: ignore[method-assign]
+    manager = CallbackManager(Hooks)
+    manager.register(callback, weak=True)
+    manager.call.on_step(step=1)
+    reference = weakref.ref(callback)
+    del callback
+    gc.collect()
+    assert reference() is None and len(manager) == 0 and log == ["attribute:1"]
 
 
 def test_ten_thousand_dropped_weak_callbacks_are_all_released() -> None:

@@ -19,7 +19,7 @@ from ._hookstate import Plan, Written
 from ._registry import Weak
 from ._spec import HookTable
 from ._validate import Implementation, implement
-from ._weak import WeakTarget
+from ._weak import WeakTarget, refers_to
 
 if TYPE_CHECKING:
     from ._hookstate import Implementers
@@ -166,8 +166,16 @@ class CheckedStrategy:
                 function, dropped = found
             elif isinstance(target, MethodType) and target.__self__ is callback:
                 function, dropped = target.__func__, _NOTHING  # (it holds its callback)
+            elif refers_to(target, callback):
+                cls = type(callback).__qualname__
+                raise RegistrationError(
+                    f"cannot register {cls} weakly: its hook {name} is a "
+                    f"{type(target).__qualname__} that refers to the {cls} instance itself, which "
+                    f"the manager would hold, so the instance would never be collected. Make "
+                    f"{name} a method of {cls}, or register it without weak=True."
+                )
             else:
-                continue
+                continue  # held as it is
             is_async = self.table.hooks[name].is_async
             targets[name] = WeakTarget(function, weak, dropped, is_async=is_async)
         return targets

@@ -14,12 +14,14 @@ they cannot (loops, error policies, monitors), it is called as the function it a
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
+from types import CellType, FunctionType, MethodType
 from typing import Any, Final
 
 from ._dispatch import SKIPPED
 from ._registry import Weak
 
-__all__ = ["WeakTarget", "weakly"]
+__all__ = ["WeakTarget", "refers_to", "weakly"]
 
 
 class WeakTarget:
@@ -79,3 +81,36 @@ def weakly(
         return function(callback, *args, **kwargs)
 
     return call
+
+
+def refers_to(value: object, callback: object, depth: int = 3) -> bool:
+    """Does ``value``, a hook's target that a weak registration must hold as it is (not a
+    method of the callback's class), lead back to ``callback``: as a partial's argument, in a
+    function's closure or defaults, as a method's ``__self__`` (``depth`` levels deep)?
+
+    Holding such a target would keep the callback alive for good. Other objects are not looked
+    into: this catches the usual ways a callback hands itself to its hook, not every one."""
+    if value is callback:
+        return True
+    if depth == 0:
+        return False
+    parts: tuple[object, ...]
+    if isinstance(value, partial):
+        parts = (value.func, *value.args, *value.keywords.values())
+    elif isinstance(value, FunctionType):
+        cells = tuple(c.cell_contents for c in value.__closure__ or () if _filled(c))
+        keyword_defaults = tuple((value.__kwdefaults__ or {}).values())
+        parts = (*cells, *(value.__defaults__ or ()), *keyword_defaults)
+    elif isinstance(value, MethodType):
+        parts = (value.__self__, value.__func__)
+    else:
+        return False
+    return any(refers_to(part, callback, depth - 1) for part in parts)
+
+
+def _filled(cell: CellType) -> bool:
+    try:
+        cell.cell_contents  # noqa: B018
+    except ValueError:  # a cell not yet (or no longer) set
+        return False
+    return True
