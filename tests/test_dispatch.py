@@ -8,7 +8,7 @@ is an :class:`UnknownHookError` listing the closest hooks.
 
 import traceback
 from collections.abc import Callable
-from typing import Any, Literal, Protocol, cast
+from typing import Any, Literal, Protocol, cast, overload
 
 import pytest
 from hooks_fixtures import Hooks, Log, OnQuery, OnStart, OnStep, Recorder, StartOnly, StepOnly
@@ -685,6 +685,68 @@ def test_a_call_a_hook_with_defaults_does_not_allow_fails_before_any_implementer
         BAD_CALLS[bad](manager)
     assert lenient.calls == 0
     assert not getattr(info.value, "__notes__", [])
+
+
+class Odd(Protocol):
+    def on_prefixed(self, _pc_x: int = 1) -> None: ...
+
+    @overload
+    def on_overloaded(self, x: int) -> None: ...
+    @overload
+    def on_overloaded(self, x: str) -> None: ...
+
+    def on_defaults(self, x: int = 1) -> None: ...
+
+
+class OddLenient:
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def on_prefixed(self, *args: object, **kwargs: object) -> None:
+        self.calls += 1
+
+
+class OddStrict:
+    def on_prefixed(self, _pc_x: int = 1) -> None: ...
+
+    def on_overloaded(self, x: int | str) -> None:
+        raise ValueError("overloaded")
+
+    def on_defaults(self, x: int = 1) -> None:
+        raise ValueError("defaults")
+
+
+def test_parameters_named_like_the_dispatchers_own_are_checked_too() -> None:
+    lenient = OddLenient()
+    manager = CallbackManager(Odd, [lenient, OddStrict()])
+    with pytest.raises(TypeError, match=r"^Odd\.on_prefixed\(\) got an unexpected keyword"):
+        manager.call.on_prefixed(bogus=1)  # type: ignore[call-arg]  # pyright: ignore[reportCallIssue]
+    assert lenient.calls == 0
+
+
+def test_hooks_with_defaults_share_their_dispatchers_code_whatever_their_parameters() -> None:
+    """The check is the hook's own (kept by its state), not part of the code: any number of
+    such hooks reuse one generated code per form, as hooks without defaults do."""
+    from protocall._spec import hook_table
+
+    assert (
+        hook_table(Shapes).hooks["on_defaults"].shape == hook_table(Odd).hooks["on_defaults"].shape
+    )
+
+
+def test_a_traceback_shows_the_checked_dispatchers_own_lines() -> None:
+    """A checked dispatcher's source has one line more than an unchecked one of the same form:
+    they have different names, so that a traceback shows each its own line."""
+    manager = CallbackManager(Odd, [OddStrict()])
+    with pytest.raises(ValueError, match="defaults"):
+        manager.call.on_defaults(2)  # its code made first ...
+    with pytest.raises(ValueError, match="overloaded"):
+        manager.call.on_overloaded(1)  # ... then the unchecked one of the same form
+    with pytest.raises(ValueError, match="defaults") as info:
+        manager.call.on_defaults(2)
+    frames = traceback.extract_tb(info.value.__traceback__)
+    generated = [f.line for f in frames if f.filename.startswith("<protocall")]
+    assert generated[-1] == "_pc_m0(*_pc_args, **_pc_kwargs)"
 
 
 class Numbered:

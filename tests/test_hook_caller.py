@@ -31,7 +31,7 @@ def test_dir_of_an_unchecked_caller_lists_the_hooks_called_so_far_as_attributes(
     assert dir(manager.call) == []
     manager.call.on_train_end()
     manager.emit("on_fit_start")
-    for unwritable in ("__class__", "__", "a b", ""):
+    for unwritable in ("__class__", "__", "a b", "", "class"):
         manager.emit(unwritable)
     assert dir(manager.call) == ["on_fit_start", "on_train_end"]
 

@@ -192,6 +192,37 @@ def test_a_monitor_is_told_of_a_weak_callback_that_drops_itself_during_its_call(
     assert len(manager) == 0
 
 
+class Relay:
+    """Calls another manager's hook from its own."""
+
+    def __init__(self, inner: CallbackManager[Hooks]) -> None:
+        self.inner = inner
+
+    def on_step(self, *, step: int) -> None:
+        self.inner.call.on_step(step=step)
+
+
+def test_a_monitors_exception_from_another_managers_dispatch_is_the_callbacks_failure() -> None:
+    """Inside a callback, an inner manager's monitor raises: to the outer manager, that is
+    what its callback raised (noted, and collected under its policy), not its own monitor's."""
+
+    def broken(call: HookCall) -> None:
+        raise RuntimeError("inner monitor broke")
+
+    inner = CallbackManager(Hooks, [Rec("inner", [])])
+    inner.add_monitor(broken)
+    log: Log = []
+    outer = CallbackManager(Hooks, [Relay(inner), Rec("after", log)], errors="collect")
+    with pytest.raises(HookErrorGroup) as info:
+        outer.call.on_step(step=1)
+    [error] = info.value.exceptions
+    assert (
+        "protocall: raised by callback Relay (implementer 1 of 2) in hook Hooks.on_step"
+        in error.__notes__
+    )
+    assert log == ["after:1"]
+
+
 def test_an_async_hook_is_timed_until_its_awaitable_finishes() -> None:
     calls: list[HookCall] = []
     log: Log = []
@@ -349,6 +380,26 @@ def test_a_weak_registration_holds_a_hook_attribute_that_does_not_hold_the_callb
     del callback
     gc.collect()
     assert reference() is None and len(manager) == 0 and log == ["attribute:1"]
+
+
+class Gone:
+    pass
+
+
+def test_a_weak_registration_looks_through_a_dead_proxy_without_failing() -> None:
+    gone = Gone()
+    proxy = weakref.proxy(gone)
+    del gone
+    gc.collect()
+    callback = Rec("a", [])
+
+    def on_step(*, step: int) -> None:
+        assert proxy is not None
+
+    callback.on_step = on_step  # type: ignore[method-assign]
+    manager = CallbackManager(Hooks)
+    manager.register(callback, weak=True)
+    assert len(manager) == 1
 
 
 def test_ten_thousand_dropped_weak_callbacks_are_all_released() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from keyword import iskeyword
 from typing import TYPE_CHECKING, Any, Final
 
 from ._strategy import CheckedStrategy
@@ -60,7 +61,9 @@ class HookCaller:
         return sorted(
             name
             for name in list(manager._states)  # pyright: ignore[reportPrivateUsage]
-            if name.isidentifier() and not (name.startswith("__") and name.endswith("__"))
+            if name.isidentifier()
+            and not iskeyword(name)
+            and not (name.startswith("__") and name.endswith("__"))
         )
 
     def __reduce__(self) -> tuple[Callable[[object, str], object], tuple[object, str]]:

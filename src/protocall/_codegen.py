@@ -79,8 +79,8 @@ def _template(key: CodeKey, tag: str) -> list[str]:
     ]
     if key.form == "keyed":
         return [*lines, *_keyed(key, len(lines) + 1), f"    return {p}dispatch"]
-    if key.shape.accepts is not None:  # a hook with defaults: Python checks the call first
-        lines.append(f"        {p}state.shape.accepts({key.shape.arguments})")
+    if key.shape.checks:  # a hook with defaults: Python checks the call first
+        lines.append(f"        {p}state.accepts({key.shape.arguments})")
     wait = "await " if key.is_async else ""
     refresh = (
         f"            return {wait}{p}state.refreshed({key.mode!r}, None)({key.shape.arguments})"

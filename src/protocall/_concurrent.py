@@ -32,7 +32,7 @@ def concurrent_dispatcher(
     """
     import asyncio  # here, not at the top: asyncio is slow to import, and only this needs it
 
-    accepts = state.shape.accepts  # (a hook with defaults: see Shape.accepts)
+    accepts = state.accepts  # (a hook with defaults: see _dispatch.acceptor)
 
     async def dispatch(*args: Any, **kwargs: Any) -> Any:
         if accepts is not None:

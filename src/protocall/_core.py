@@ -265,6 +265,7 @@ class ManagerCore:
                             recovery=self._recovery,
                             source=self._implementers_of,
                             lock=self._registry.lock,
+                            accepts=options.accepts,
                         )
                         self._states[name] = state
         return state.dispatcher(mode)

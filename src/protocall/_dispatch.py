@@ -69,6 +69,7 @@ if TYPE_CHECKING:
     import inspect
 
 __all__ = [
+    "CHECKED_SHAPE",
     "FOLD_AT",
     "GENERIC_SHAPE",
     "PREFIX",
@@ -78,6 +79,7 @@ __all__ = [
     "Mode",
     "Shape",
     "Who",
+    "acceptor",
     "code_for",
     "layout_tag",
     "new_dispatcher",
@@ -142,10 +144,10 @@ class Shape(NamedTuple):
     """The argument list of each forwarded call, e.g. ``loss=loss, output=output``."""
     forwards: tuple[tuple[str, str], ...] = ()
     """An exact shape's parameters, each with how it is forwarded (``("loss", "loss=loss")``)."""
-    accepts: Callable[..., object] | None = None
-    """For the generic shape of a hook with defaults: a function of the hook's own parameters
-    (doing nothing), which the dispatcher calls first, so that a call the hook does not allow
-    fails there, before any implementer runs (an exact shape's dispatcher fails by itself)."""
+    checks: bool = False
+    """The generic shape of a hook with defaults: the dispatcher first calls the hook state's
+    ``accepts`` (see :func:`acceptor`), so that a call the hook does not allow fails there,
+    before any implementer runs (an exact shape's dispatcher fails by itself)."""
 
     def without(self, dropped: frozenset[str]) -> str | None:
         """The argument list less the keyword-only ``dropped`` ones; None for the generic shape
@@ -161,20 +163,25 @@ GENERIC_SHAPE: Final = Shape(f"*{PREFIX}args, **{PREFIX}kwargs", f"*{PREFIX}args
 """Forwards whatever it is given: unchecked managers, hooks with defaults or overloads."""
 
 
-def shape_of(signature: inspect.Signature, label: str) -> Shape:
-    """The exact-parameter shape of hook ``label``'s signature (without ``self``), or the
-    generic one.
+CHECKED_SHAPE: Final = GENERIC_SHAPE._replace(checks=True)
+"""Forwards whatever it is given, once the hook's ``accepts`` has taken it."""
+
+
+def shape_of(signature: inspect.Signature) -> Shape:
+    """The exact-parameter shape of a hook signature (without ``self``), or a generic one.
 
     A parameter with a default cannot be forwarded exactly (the dispatcher would have to invent
-    its value when the caller omits it), so such hooks use the generic shape, which checks each
-    call against the signature first (:func:`_acceptor`); so do parameter names that are not
-    plain identifiers or that use the generated code's prefix, unchecked.
+    its value when the caller omits it), so such hooks use the generic shape that checks each
+    call against the signature first (:func:`acceptor`); parameter names that are not plain
+    identifiers, or that use the generated code's prefix, the generic shape too (checked if the
+    names can be compiled at all).
     """
     parameters = list(signature.parameters.values())
-    if not all(plain_name(p.name) for p in parameters):
-        return GENERIC_SHAPE
-    if any(p.default is not p.empty for p in parameters):
-        return GENERIC_SHAPE._replace(accepts=_acceptor(signature, label))
+    if any(p.default is not p.empty for p in parameters) or not all(
+        plain_name(p.name) for p in parameters
+    ):
+        compilable = all(plain_name(p.name.replace(PREFIX, "pc_", 1)) for p in parameters)
+        return CHECKED_SHAPE if compilable else GENERIC_SHAPE
     bare = signature.replace(
         parameters=[p.replace(annotation=p.empty) for p in parameters],
         return_annotation=signature.empty,
@@ -193,10 +200,12 @@ def shape_of(signature: inspect.Signature, label: str) -> Shape:
     return Shape(str(bare)[1:-1], arguments, tuple(forwards))
 
 
-def _acceptor(signature: inspect.Signature, label: str) -> Callable[..., object]:
+def acceptor(signature: inspect.Signature, label: str) -> Callable[..., object]:
     """A function of ``signature``'s parameters (defaults None, no annotations) that does
     nothing: calling it makes Python check a call as the hook would take it, and name the hook
-    in its ``TypeError``. Compiled from plain identifiers only (``shape_of`` checked them)."""
+    in its ``TypeError``. For a :data:`CHECKED_SHAPE` hook, whose names ``shape_of`` checked
+    can be compiled (the function has no other names, so the generated code's prefix is no
+    matter)."""
     bare = signature.replace(
         parameters=[
             p.replace(annotation=p.empty, default=p.empty if p.default is p.empty else None)
@@ -319,9 +328,10 @@ def code_for(key: CodeKey) -> types.CodeType:
     source = write_source(key, tag=tag)
     shown = not key.arguments and not key.condition
     layout = f" ({tag})" if tag else ""
+    checked = " checked" if key.shape.checks else ""
     filename = (
         f"<protocall {key.form} {key.mode} dispatcher {key.implementers}{layout}: "
-        f"({key.shape.parameters})>"
+        f"({key.shape.parameters}){checked}>"
     )
     if not shown:
         filename = f"<protocall {key.mode} dispatcher for a call shape>"

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from types import CodeType, FunctionType
 from typing import TYPE_CHECKING, Any, Final, TypeVar
 
-from ._dispatch import GENERIC_SHAPE, Shape, shape_of
+from ._dispatch import GENERIC_SHAPE, Shape, acceptor, shape_of
 from ._signatures import Mirror
 
 if TYPE_CHECKING:
@@ -57,6 +57,7 @@ class Hook:
     """One hook of a spec: what registration validates against and dispatch forwards."""
 
     __slots__ = (
+        "accepts",
         "concurrent",
         "functions",
         "is_async",
@@ -91,9 +92,11 @@ class Hook:
         """The first of them, as messages show the hook."""
         self.returns_value: Final = any(returns_value(s) for s in signatures)
         """Declared with a return type other than None: ``call`` would discard its results."""
-        self.shape: Final[Shape] = (
-            GENERIC_SHAPE if overloaded else shape_of(self.signature, f"{spec_name}.{name}")
+        self.shape: Final[Shape] = GENERIC_SHAPE if overloaded else shape_of(self.signature)
+        self.accepts: Final = (
+            acceptor(self.signature, f"{spec_name}.{name}") if self.shape.checks else None
         )
+        """For a hook with defaults, what its dispatchers call first to check a call."""
         """How its dispatchers take and forward arguments."""
         self.verdicts: Final[
             dict[

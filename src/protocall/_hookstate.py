@@ -40,17 +40,12 @@ if TYPE_CHECKING:
 
 __all__ = ["HookState", "Implementers", "Plan", "Written"]
 
-_MONITOR_NOTE: Final = "protocall: raised by the monitor"
-"""How the note on an exception a monitor raised begins (see ``_monitoring``)."""
+MONITORED: Final = "__protocall_monitored__"
+"""The attribute ``_monitoring`` sets on an exception a monitor raised: ``(hook name, id of
+the callback)`` of the call it was reporting."""
 
 _PLANS_LIMIT: Final = 64
 """Call shapes remembered per snapshot by an unchecked hook; past that, planned per call."""
-
-
-def _raised_by_monitor(exc: BaseException) -> bool:
-    """Did a monitor raise ``exc`` (``_monitoring`` notes it so)?"""
-    notes: list[str] = getattr(exc, "__notes__", [])
-    return any(note.startswith(_MONITOR_NOTE) for note in notes)
 
 
 class Plan:
@@ -124,6 +119,7 @@ class HookState:
         "_lock",
         "_source",
         "_written",
+        "accepts",
         "concurrent",
         "is_async",
         "label",
@@ -145,8 +141,11 @@ class HookState:
         recovery: Recovery | None,
         source: Callable[[str], Implementers],
         lock: threading.RLock,
+        accepts: Callable[..., object] | None = None,
     ) -> None:
         self.name: Final = name
+        self.accepts: Final = accepts
+        """For a hook with defaults: what its dispatchers call first, to check the call."""
         self.label: Final = label
         """The hook as notes name it: ``Spec.hook`` or ``'hook'``."""
         self.shape: Final = shape
@@ -357,7 +356,7 @@ class HookState:
 
     def failed_at(self, exc: BaseException, who: Who, index: int) -> None:
         """Note on ``exc`` the callback at ``index`` (once per exception and callback)."""
-        if _raised_by_monitor(exc):
+        if self._reported(exc, who, index):
             return  # a monitor raised it, and said so
         notes: list[str] = getattr(exc, "__notes__", [])
         if 0 <= index < len(who.callbacks):
@@ -367,6 +366,15 @@ class HookState:
         if note not in notes:
             exc.add_note(note)
 
+    def _reported(self, exc: BaseException, who: Who, index: int) -> bool:
+        """Did a monitor raise ``exc`` while reporting this hook's call of the implementer at
+        ``index``? (Not: did a monitor raise it at all; it may come from another dispatch, a
+        monitor of another manager, through the callback's own call.)"""
+        mark = getattr(exc, MONITORED, None)
+        if mark is None or mark[0] != self.name or not 0 <= index < len(who.callbacks):
+            return False
+        return bool(mark[1] == id(resolved(who.callbacks[index])))
+
     def recover(
         self, exc: Exception, who: Who, index: int, errors: list[Exception] | None
     ) -> list[Exception] | None:
@@ -374,7 +382,7 @@ class HookState:
 
         A monitor's exception is not the callback's failure: it propagates, as it does
         without a policy (a policy is about callbacks)."""
-        if _raised_by_monitor(exc):
+        if self._reported(exc, who, index):
             raise exc
         self.failed_at(exc, who, index)
         recovery = self.recovery

@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeAlias
 
 from ._dispatch import SKIPPED
-from ._hookstate import Plan, Written
+from ._hookstate import MONITORED, Plan, Written
 from ._registry import Weak
 
 if TYPE_CHECKING:
@@ -52,6 +52,7 @@ def _report(monitors: Sequence[Monitor], call: HookCall) -> None:
                 f"protocall: raised by the monitor {monitor!r} while reporting the call of "
                 f"{type(call.callback).__qualname__}.{call.hook}"
             )
+            setattr(exc, MONITORED, (call.hook, id(call.callback)))  # (see HookState._reported)
             raise
 
 

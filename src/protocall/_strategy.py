@@ -33,13 +33,22 @@ _NOTHING: Final[frozenset[str]] = frozenset()
 class HookOptions:
     """How one hook's dispatchers are made."""
 
-    __slots__ = ("concurrent", "is_async", "label", "planned", "shape")
+    __slots__ = ("accepts", "concurrent", "is_async", "label", "planned", "shape")
 
     def __init__(
-        self, *, label: str, shape: Shape, is_async: bool, concurrent: bool, planned: bool
+        self,
+        *,
+        label: str,
+        shape: Shape,
+        is_async: bool,
+        concurrent: bool,
+        planned: bool,
+        accepts: Callable[..., object] | None = None,
     ) -> None:
         self.label: Final = label
         self.shape: Final = shape
+        self.accepts: Final = accepts
+        """What the dispatchers of a ``checks`` shape call first (``_dispatch.acceptor``)."""
         self.is_async: Final = is_async
         self.concurrent: Final = concurrent
         self.planned: Final = planned
@@ -139,6 +148,7 @@ class CheckedStrategy:
             is_async=hook.is_async,
             concurrent=hook.concurrent,
             planned=False,
+            accepts=hook.accepts,
         )
 
     def implementers(self, name: str, registrations: Sequence[Registration]) -> _Fixed:

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import partial
 from types import CellType, FunctionType, MethodType
-from typing import Any, Final
+from typing import Any, Final, cast
 
 from ._dispatch import SKIPPED
 from ._registry import Weak
@@ -95,13 +95,17 @@ def refers_to(value: object, callback: object, depth: int = 3) -> bool:
     if depth == 0:
         return False
     parts: tuple[object, ...]
-    if isinstance(value, partial):
+    kind = type(value)  # (not isinstance, which asks a proxy's referent, maybe dead, or a property)
+    if issubclass(kind, partial):
+        value = cast(partial[object], value)
         parts = (value.func, *value.args, *value.keywords.values())
-    elif isinstance(value, FunctionType):
+    elif kind is FunctionType:
+        value = cast(FunctionType, value)
         cells = tuple(c.cell_contents for c in value.__closure__ or () if _filled(c))
         keyword_defaults = tuple((value.__kwdefaults__ or {}).values())
         parts = (*cells, *(value.__defaults__ or ()), *keyword_defaults)
-    elif isinstance(value, MethodType):
+    elif kind is MethodType:
+        value = cast(MethodType, value)
         parts = (value.__self__, value.__func__)
     else:
         return False
