@@ -13,7 +13,8 @@ assertions are parametrized per checker and file. The checkers and their setting
   extra's), ``--strict`` (``tests/typing/mypy.ini``);
 * pyright, strict (``tests/typing/pyrightconfig.json``);
 * ty, its defaults;
-* pyrefly, its default preset (``tests/typing/pyrefly.toml``).
+* pyrefly, its ``default`` preset (``tests/typing/pyrefly.toml``; without a configuration
+  file pyrefly uses ``basic``, which checks much less: the docs tell users to set it).
 
 Where a checker is wrong (misses a marked error, or reports valid code), the case stays and the
 gap is recorded in :data:`KNOWN_GAPS` with the checker's version: the test then expects exactly
