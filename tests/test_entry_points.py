@@ -395,3 +395,25 @@ def test_a_callback_already_registered_is_refused_with_its_entry_point(site: Sit
         manager.load_entry_points(GROUP)
     assert "mydist timer" in "\n".join(getattr(info.value, "__notes__", []))
     assert manager.callbacks == (timer,)
+
+
+STATEFUL = """
+    class Stateful:
+        def on_step(self, step: int) -> None:
+            pass
+        def state_dict(self) -> dict[str, object]:
+            return {}
+        def load_state_dict(self, state: dict[str, object]) -> None:
+            pass
+"""
+
+
+def test_a_state_key_clash_names_the_entry_point(site: Site) -> None:
+    site.module("pc_ep_stateful", STATEFUL)
+    site.dist("first", {"one": "pc_ep_stateful:Stateful"})
+    site.dist("second", {"two": "pc_ep_stateful:Stateful"})
+    manager = CallbackManager(Hooks, [])
+    with pytest.raises(RegistrationError, match="state key 'Stateful'") as info:
+        manager.load_entry_points(GROUP)
+    assert "second two" in "\n".join(getattr(info.value, "__notes__", []))
+    assert manager.callbacks == ()

@@ -27,7 +27,7 @@ from ._monitoring import Monitor, MonitoredImplementers, TimedImplementers
 from ._policies import ErrorPolicy, Recovery, check_policy, recovery
 from ._registry import Registration, Registry, Weak
 from ._spec import hook_table
-from ._state import check_unique_keys
+from ._state import check_unique_keys, is_stateful
 from ._strategy import CheckedStrategy, Strategy, duplicate_error
 from ._timing import Accumulator, timing_for
 from ._unchecked import UncheckedStrategy
@@ -106,11 +106,17 @@ class ManagerCore:
         seen: set[int] = set()
         entries: list[tuple[object, int, dict[str, Callable[..., Any]] | None, Weak | None]] = []
         misspelt: list[tuple[object, Implementation]] = []
+        keyed = self._entries_now() if origins is not None else []  # (see below)
         for index, (callback, priority, weak) in enumerate(items):
             try:
                 if early:  # (else checked under the lock, below)
                     self._refuse_duplicate(callback, seen)
                     seen.add(id(callback))
+                if origins is not None and is_stateful(callback):
+                    # Here too, so that a clash of state keys names the entry point (the check
+                    # under the lock, below, is the one that counts).
+                    check_unique_keys(keyed, [callback])
+                    keyed.append(callback)
                 implementation = strategy.implement(callback)
                 if not weak:  # the usual case
                     targets = None if implementation is None else implementation.targets
