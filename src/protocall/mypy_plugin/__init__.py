@@ -100,7 +100,8 @@ hooks ``register`` and the constructor, :mod:`.callback_of` the calls that pass 
 parameters, :mod:`.call_result` ``manager.call``, :mod:`.emit` types ``emit``/``first`` by name,
 :mod:`.render` shows a hook as a ``def`` line, :mod:`.codes` holds the error codes,
 :mod:`.names` the full names of protocall's objects, :mod:`.near_miss` the methods named almost
-like a hook, :mod:`.syntax` and :mod:`.memo` the reading of the module being checked.
+like a hook, :mod:`.syntax` and :mod:`.memo` the reading of the module being checked,
+:mod:`.dependencies` what ``dmypy`` must re-check when a callback's class changes.
 """
 
 from __future__ import annotations
