@@ -41,6 +41,9 @@ a Protocol class):
     members inherited from a Protocol class do not count (a callback that subclasses a hook
     Protocol implements only what it overrides), nor do members declared ``None``.
   - ``protocall-not-instance``: a class is passed where a callback instance is expected.
+  - ``protocall-prioritized``: ``register(Prioritized(x, p))``; the runtime refuses it
+    (``TypeError``): ``Prioritized`` is for the constructor's list, ``register`` takes
+    ``priority=``.
   - ``protocall-near-miss``: a public method of a callback that implements some hooks is named
     almost like a hook it does not implement (``on_eror`` beside ``on_error``), so it would
     never be called; the runtime warns at registration (``HookNameWarning``), by the same rule
@@ -130,6 +133,7 @@ from .codes import (
     NEAR_MISS,
     NO_HOOK,
     NOT_INSTANCE,
+    PRIORITIZED,
     SIGNATURE,
     UNKNOWN_HOOK,
 )
@@ -144,6 +148,7 @@ __all__ = [
     "NEAR_MISS",
     "NOT_INSTANCE",
     "NO_HOOK",
+    "PRIORITIZED",
     "SIGNATURE",
     "UNKNOWN_HOOK",
     "ProtocallPlugin",
