@@ -5,12 +5,17 @@ mypy's cache (``.mypy_cache``) and edit files between runs; mypy then loads the 
 not change from the cache, where a function has no body and no ``arguments`` and a class's
 symbol table comes back sorted by name, or, under ``dmypy``, patches them in memory. So a small
 project (a library's spec in ``hooks.py``, its entry points taking ``CallbackOf[Hooks]`` in
-``library.py``, callbacks in ``callbacks.py``, the user's code in ``user.py``, which registers
-callbacks in every way, calls ``emit``/``first`` by name and hooks through ``manager.call``, all
-in the layout a user has) is checked through a series of edits, :data:`STEPS`, once by ``mypy``
-with a real cache directory and once by ``dmypy run``, with the oldest and the newest mypy. At each step the report must be exactly the step's expected errors, one to one and
-at the right lines, with the right exit status and no crash; a fully cached run must report
-what the cold run reported, and a run from the cache what a cold run of the same files reports.
+``library.py``, callbacks in ``callbacks.py``, a base class of one in ``bases.py``, the user's
+code in ``user.py``, which registers callbacks in every way, calls ``emit``/``first`` by name and
+hooks through ``manager.call``, all in the layout a user has) is checked through a series of
+edits, :data:`STEPS`, once by ``mypy`` with a real cache directory and once by ``dmypy run``,
+with the oldest and the newest mypy. At each step the report must be exactly the step's
+expected errors, one to one and at the right lines, with the right exit status and no crash; a
+fully cached run must report what the cold run reported, and a run from the cache what a cold
+run of the same files reports. The last steps edit only the callbacks' classes (or a base
+class), which ``user.py`` does not name beyond constructing them: ``dmypy`` re-checks
+``user.py`` then only through the dependencies the plugin records (see
+``protocall.mypy_plugin.dependencies``).
 """
 
 from __future__ import annotations
@@ -30,7 +35,7 @@ import pytest
 from _mypy_runs import OUTPUT_FLAGS, VERSIONS, Reported, mypy_env, mypy_python, parse_errors
 
 USER: Final = "user.py"
-FILES: Final = ("callbacks.py", "hooks.py", "library.py", USER)
+FILES: Final = ("bases.py", "callbacks.py", "hooks.py", "library.py", USER)
 CONFIG: Final = """\
 [mypy]
 plugins = protocall.mypy_plugin
@@ -117,6 +122,46 @@ class Summary:
     def summary(self, name: str, width: int) -> str:
         return name[:width]
 '''
+
+CALLBACKS_HOOK_EDITED: Final = CALLBACKS_EDITED.replace(
+    "def on_start(self, step: int, /", "def on_start(self, step: str, /"
+)
+"""A hook's parameter type changed in the callbacks' module: ``Starter`` no longer fits."""
+
+BASES: Final = '''\
+"""A base class of a callback, in a module of its own."""
+
+
+class Summarizer:
+    def summary(self, name: str, width: int) -> str:
+        return name[:width]
+'''
+
+BASES_EDITED: Final = BASES.replace(
+    "def summary(self, name: str, width: int) -> str:\n        return name[:width]",
+    "def summary(self, name: str) -> str:\n        return name",
+)
+"""The base class's hook changed: the callback that inherits it no longer fits the spec."""
+
+CALLBACKS_WITH_BASE: Final = '''\
+"""Callbacks that a third module provides, one inheriting its hook from a fourth."""
+
+from bases import Summarizer
+
+
+class Starter:
+    def on_start(self, step: int, /, *, phase: str = "train") -> None: ...
+
+
+class Summary(Summarizer):
+    pass
+'''
+
+CALLBACKS_NEAR_MISS: Final = CALLBACKS_WITH_BASE.replace(
+    "class Summary(Summarizer):\n    pass\n",
+    "class Summary(Summarizer):\n    def on_btch(self, *, loss: float) -> None: ...\n",
+)
+"""A method named almost like a hook added to a callback that implements another hook."""
 
 USER_CODE: Final = '''\
 """The user's module: a manager of the library's hooks, and the callbacks it registers."""
@@ -294,7 +339,13 @@ class Step:
 STEPS: Final = (
     Step(
         "cold",
-        {"hooks.py": HOOKS, "library.py": LIBRARY, "callbacks.py": CALLBACKS, USER: USER_CODE},
+        {
+            "hooks.py": HOOKS,
+            "library.py": LIBRARY,
+            "callbacks.py": CALLBACKS,
+            "bases.py": BASES,
+            USER: USER_CODE,
+        },
         (
             _TRAINER_ASYNC,
             _TRAINER_NEAR_MISS,
@@ -396,6 +447,39 @@ STEPS: Final = (
         compare_cold=True,
     ),
     Step("every error fixed", {USER: USER_FIXED}, ()),
+    # From here on, each edit of another module introduces an error into a user module that had
+    # none: `dmypy` re-checks a module that had errors after every edit, so only these steps show
+    # that it re-checks a registration when the registered class changes.
+    Step(
+        "callbacks module edited: a hook's signature broken",
+        {"callbacks.py": CALLBACKS_HOOK_EDITED},
+        (Expect("manager.register(Starter())", "protocall-signature", _WRONG_TYPE.pattern),),
+        compare_cold=True,
+    ),
+    Step(
+        "callbacks module edited: fixed, a hook inherited",
+        {"callbacks.py": CALLBACKS_WITH_BASE},
+        (),
+    ),
+    Step(
+        "base class module edited: the inherited hook broken",
+        {"bases.py": BASES_EDITED},
+        (
+            Expect(
+                "manager = CallbackManager(Hooks, [Summary()])",
+                "protocall-signature",
+                re.escape('Declare it as "def summary(self, name: str, width: int) -> str"'),
+            ),
+        ),
+        compare_cold=True,
+    ),
+    Step("base class module edited: fixed", {"bases.py": BASES}, ()),
+    Step(
+        "callbacks module edited: a method named almost like a hook added",
+        {"callbacks.py": CALLBACKS_NEAR_MISS},
+        (_NEAR_MISS,),
+        compare_cold=True,
+    ),
 )
 
 

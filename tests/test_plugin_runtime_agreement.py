@@ -7,7 +7,9 @@ registered at run time too, alone, with a fresh ``CallbackManager`` of the same 
 
 * a line marked ``protocall-signature``, ``protocall-async``, ``protocall-no-hook`` or
   ``protocall-not-instance`` must be refused (``RegistrationError``) for one of those reasons
-  (read from the message), and a line refused at run time must be marked with its reason;
+  (read from the message), one marked ``protocall-prioritized`` must raise ``register``'s
+  ``TypeError`` for a ``Prioritized``, and a line refused at run time must be marked with its
+  reason;
 * a line marked ``protocall-near-miss`` must warn ``HookNameWarning`` as many times, and a
   warning must be marked;
 * a line marked ``protocall-call-result`` must raise ``TypeError`` where it looks up
@@ -52,13 +54,18 @@ import protocall
 from protocall import CallbackManager, HookNameWarning, Prioritized, RegistrationError
 
 Kind = Literal[
-    "protocall-signature", "protocall-async", "protocall-no-hook", "protocall-not-instance"
+    "protocall-signature",
+    "protocall-async",
+    "protocall-no-hook",
+    "protocall-not-instance",
+    "protocall-prioritized",
 ]
 REFUSALS: Final[tuple[Kind, ...]] = (
     "protocall-signature",
     "protocall-async",
     "protocall-no-hook",
     "protocall-not-instance",
+    "protocall-prioritized",
 )
 NEAR_MISS: Final = "protocall-near-miss"
 CALL_RESULT: Final = "protocall-call-result"
@@ -67,12 +74,14 @@ _REASONS: Final[dict[Kind, re.Pattern[str]]] = {
     "protocall-not-instance": re.compile(r"callbacks are instances"),
     "protocall-async": re.compile(r"is an `async def` but|is a plain `def` but"),
     "protocall-no-hook": re.compile(r"implements no hook of"),
+    "protocall-prioritized": re.compile(r"Prioritized\(\.\.\.\) is for the constructor's list"),
     "protocall-signature": re.compile(
         r"cannot accept every call|is named like the hook .* not callable|inconsistently|"
         r"takes no `self`"
     ),
 }
-"""How each refusal reads at run time (``protocall._validate``'s messages)."""
+"""How each refusal reads at run time (``protocall._validate``'s messages; ``register``'s
+``TypeError`` for a ``Prioritized``)."""
 
 # -- the documented differences --------------------------------------------------------------------
 
@@ -303,7 +312,7 @@ class CaseRun:
                 warnings.simplefilter("always")
                 try:
                     CallbackManager(spec).register(callback)
-                except RegistrationError as error:
+                except (RegistrationError, TypeError) as error:
                     kind = _kind(str(error))
                     if kind is None:
                         verdict.unexplained.append(str(error))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from hooks import OnTrainBatchEnd, OnTrainStart, Summary, TrainHooks
 
-from protocall import CallbackManager
+from protocall import CallbackManager, Prioritized
 
 manager = CallbackManager(TrainHooks)
 
@@ -112,6 +112,18 @@ manager.register(NoHook)  # E: protocall-not-instance "NoHook\(\)"
 manager.register(RenamedPositional(), priority=3)  # E: protocall-signature rename "title" to "name"
 manager.register(NoHook(), priority=-2)  # E: protocall-no-hook "NoHook"
 manager.register(AsyncForSync(), priority="high")  # E: arg-type # E: protocall-async
+
+
+class Fits:
+    def on_train_start(self) -> None:
+        pass
+
+
+# Prioritized(...) is for the constructor's list: register takes priority= (a TypeError at run
+# time), whatever the callback inside.
+manager.register(Prioritized(Fits(), 3))  # E: protocall-prioritized Prioritized\(\.\.\.\) is for the constructor's list.*manager\.register\(callback, priority=\.\.\.\)
+ranked = Prioritized(NoHook(), 1)
+manager.register(ranked)  # E: protocall-prioritized pass the priority to register instead
 
 
 def either(callback: OneGoodOneBad | NoHook) -> None:

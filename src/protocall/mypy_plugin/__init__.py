@@ -41,6 +41,9 @@ a Protocol class):
     members inherited from a Protocol class do not count (a callback that subclasses a hook
     Protocol implements only what it overrides), nor do members declared ``None``.
   - ``protocall-not-instance``: a class is passed where a callback instance is expected.
+  - ``protocall-prioritized``: ``register(Prioritized(x, p))``; the runtime refuses it
+    (``TypeError``): ``Prioritized`` is for the constructor's list, ``register`` takes
+    ``priority=``.
   - ``protocall-near-miss``: a public method of a callback that implements some hooks is named
     almost like a hook it does not implement (``on_eror`` beside ``on_error``), so it would
     never be called; the runtime warns at registration (``HookNameWarning``), by the same rule
@@ -100,7 +103,8 @@ hooks ``register`` and the constructor, :mod:`.callback_of` the calls that pass 
 parameters, :mod:`.call_result` ``manager.call``, :mod:`.emit` types ``emit``/``first`` by name,
 :mod:`.render` shows a hook as a ``def`` line, :mod:`.codes` holds the error codes,
 :mod:`.names` the full names of protocall's objects, :mod:`.near_miss` the methods named almost
-like a hook, :mod:`.syntax` and :mod:`.memo` the reading of the module being checked.
+like a hook, :mod:`.syntax` and :mod:`.memo` the reading of the module being checked,
+:mod:`.dependencies` what ``dmypy`` must re-check when a callback's class changes.
 """
 
 from __future__ import annotations
@@ -129,6 +133,7 @@ from .codes import (
     NEAR_MISS,
     NO_HOOK,
     NOT_INSTANCE,
+    PRIORITIZED,
     SIGNATURE,
     UNKNOWN_HOOK,
 )
@@ -143,6 +148,7 @@ __all__ = [
     "NEAR_MISS",
     "NOT_INSTANCE",
     "NO_HOOK",
+    "PRIORITIZED",
     "SIGNATURE",
     "UNKNOWN_HOOK",
     "ProtocallPlugin",

@@ -68,6 +68,7 @@ from mypy.types import (
 )
 
 from . import codes
+from .dependencies import depend_on_class, depend_on_module
 from .memo import CheckMemo
 from .names import CALLBACK_OF_FULLNAMES
 from .near_miss import near_miss_message, near_misses
@@ -153,6 +154,7 @@ _VERDICTS: Final[CheckMemo[tuple[Instance, Instance, bool], _Problems]] = CheckM
 def _check_instance(
     spec: Spec, instance: Instance, context: Context, exact: bool, api: CheckerPluginInterface
 ) -> None:
+    depend_on_class(instance.type, spec.instance.type, api)
     key = (spec.instance, instance, exact)
     problems = _VERDICTS.get(api, key, lambda: _problems(spec, instance, exact, api.options))
     for code, message in problems:
@@ -227,6 +229,7 @@ def _check_module(
     """A module registered as a callback: its functions (module attributes) are its hooks,
     called as they are, without ``self``. As at run time, a module has no near misses (those
     come from the methods of a class)."""
+    depend_on_module(module.fullname, api)
     implemented = False
     shown = module.fullname
     known = instance.extra_attrs.attrs if instance.extra_attrs is not None else {}

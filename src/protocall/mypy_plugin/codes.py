@@ -17,6 +17,7 @@ __all__ = [
     "NEAR_MISS",
     "NOT_INSTANCE",
     "NO_HOOK",
+    "PRIORITIZED",
     "SIGNATURE",
     "UNKNOWN_HOOK",
 ]
@@ -44,6 +45,12 @@ NEAR_MISS: Final = ErrorCode(
 NOT_INSTANCE: Final = ErrorCode(
     "protocall-not-instance",
     "A class is registered where a callback instance is expected",
+    _CATEGORY,
+)
+PRIORITIZED: Final = ErrorCode(
+    "protocall-prioritized",
+    "register() is given a Prioritized(...), which is for the constructor's list: "
+    "pass register's priority= instead",
     _CATEGORY,
 )
 UNKNOWN_HOOK: Final = ErrorCode(

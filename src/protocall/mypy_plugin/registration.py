@@ -16,8 +16,9 @@ from mypy.nodes import ARG_STAR, ARG_STAR2, StrExpr
 from mypy.plugin import FunctionContext, FunctionSigContext, MethodContext
 from mypy.types import FunctionLike, LiteralType, Type, UnionType, get_proper_type
 
+from . import codes
 from .callbacks import check_callback
-from .sources import Sources
+from .sources import Sources, prioritized_callback
 from .spec import spec_of
 
 __all__ = ["check_constructor", "check_register", "literal_policy_as_str"]
@@ -26,15 +27,29 @@ _CALLBACKS_PARAMETER: Final = "callbacks"
 _ERRORS_PARAMETER: Final = "errors"
 
 
+_PRIORITIZED_MESSAGE: Final = (
+    "Prioritized(...) is for the constructor's list; pass the priority to register instead: "
+    "manager.register(callback, priority=...)"
+)
+"""The run time's own message (``CallbackManager.register`` raises ``TypeError``)."""
+
+
 def check_register(ctx: MethodContext) -> Type:
     """``manager.register(x[, priority=p])``: check the value ``x``; the return type stays
-    ``type(x)``."""
+    ``type(x)``.
+
+    ``register(Prioritized(x, p))`` is refused at run time (``TypeError``): ``Prioritized`` is
+    for the constructor's list, ``register`` takes ``priority=``. It is reported as that, with
+    the run time's advice, not as a callback of class ``Prioritized`` implementing no hook."""
     spec = spec_of(ctx.type, ctx.api)
     if spec is None or not ctx.arg_types or len(ctx.arg_types[0]) != 1:
         return ctx.default_return_type
     sources = Sources(ctx.api)
     given, kind = ctx.args[0][0], ctx.arg_kinds[0][0]
     if kind == ARG_STAR2:
+        return ctx.default_return_type
+    if kind != ARG_STAR and prioritized_callback(ctx.arg_types[0][0]) is not None:
+        ctx.api.fail(_PRIORITIZED_MESSAGE, given, code=codes.PRIORITIZED)
         return ctx.default_return_type
     if kind == ARG_STAR:  # register(*callbacks): each is one
         callbacks = sources.many(given)

@@ -67,7 +67,7 @@ from mypy.types import Instance, NoneType, TupleType, Type, UnionType, get_prope
 
 from .syntax import Flow, flow_of
 
-__all__ = ["Candidate", "Sources"]
+__all__ = ["Candidate", "Sources", "prioritized_callback"]
 
 _PRIORITIZED: Final = "Prioritized"
 _PRIORITIZED_CALLBACK: Final = "callback"
@@ -146,7 +146,7 @@ class Sources:
         typ = self._type(expression)
         if typ is None:
             return []
-        wrapped = _prioritized_callback(typ)
+        wrapped = prioritized_callback(typ)
         if wrapped is None:
             return self._one(expression, typ, at, depth)
         made = expression
@@ -189,7 +189,7 @@ class Sources:
         if typ is None:
             return []
         return [
-            Candidate(_prioritized_callback(item) or item, at or expression, False)
+            Candidate(prioritized_callback(item) or item, at or expression, False)
             for item in _item_types(typ)
         ]
 
@@ -252,7 +252,7 @@ def _item_types(typ: Type) -> list[Type]:
     return list(mapped.args[:1])
 
 
-def _prioritized_callback(typ: Type) -> Type | None:
+def prioritized_callback(typ: Type) -> Type | None:
     """``C`` for a ``Prioritized[C]`` (the inferred type argument), else None."""
     proper = get_proper_type(typ)
     if not isinstance(proper, Instance):
