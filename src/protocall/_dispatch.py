@@ -180,12 +180,9 @@ def shape_of(signature: inspect.Signature) -> Shape:
     if any(p.default is not p.empty for p in parameters) or not all(
         plain_name(p.name) for p in parameters
     ):
-        compilable = all(plain_name(p.name.replace(PREFIX, "pc_", 1)) for p in parameters)
-        return CHECKED_SHAPE if compilable else GENERIC_SHAPE
-    bare = signature.replace(
-        parameters=[p.replace(annotation=p.empty) for p in parameters],
-        return_annotation=signature.empty,
-    )
+        checkable = all(_compilable_name(p.name) for p in parameters)
+        return CHECKED_SHAPE if checkable else GENERIC_SHAPE
+    bare = _unannotated(signature)
     forwards: list[tuple[str, str]] = []
     for p in parameters:
         if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD):
@@ -206,13 +203,7 @@ def acceptor(signature: inspect.Signature, label: str) -> Callable[..., object]:
     in its ``TypeError``. For a :data:`CHECKED_SHAPE` hook, whose names ``shape_of`` checked
     can be compiled (the function has no other names, so the generated code's prefix is no
     matter)."""
-    bare = signature.replace(
-        parameters=[
-            p.replace(annotation=p.empty, default=p.empty if p.default is p.empty else None)
-            for p in signature.parameters.values()
-        ],
-        return_annotation=signature.empty,
-    )
+    bare = _unannotated(signature, defaults_none=True)
     namespace: dict[str, Any] = {}
     source = f"def {PREFIX}accepts{bare}:\n    pass\n"
     exec(compile(source, f"<protocall {label} arguments>", "exec"), {}, namespace)  # noqa: S102
@@ -223,14 +214,35 @@ def acceptor(signature: inspect.Signature, label: str) -> Callable[..., object]:
     return function
 
 
-def plain_name(name: str) -> bool:
-    """Can ``name`` be a parameter name of generated code, and be read back as itself?
+def _unannotated(signature: inspect.Signature, *, defaults_none: bool = False) -> inspect.Signature:
+    """``signature`` without annotations (and, with ``defaults_none``, each default None), as
+    generated source spells a parameter list."""
+    return signature.replace(
+        parameters=[
+            p.replace(
+                annotation=p.empty,
+                default=None if defaults_none and p.default is not p.empty else p.default,
+            )
+            for p in signature.parameters.values()
+        ],
+        return_annotation=signature.empty,
+    )
 
-    Not a Python keyword or ``__debug__``, not a generated name (``_pc_``), and an identifier as
-    the parser reads it: the parser normalises identifiers (NFKC), so ``\ufb01`` (a ligature)
-    would be read as ``fi``, and fullwidth ``\uff4c\uff4f\uff53\uff53`` as ``loss``.
+
+def plain_name(name: str) -> bool:
+    """Can ``name`` be a parameter name of generated code, and be read back as itself? A
+    :func:`_compilable_name` that is not a generated name (``_pc_``)."""
+    return _compilable_name(name) and not name.startswith(PREFIX)
+
+
+def _compilable_name(name: str) -> bool:
+    """Can ``name`` be compiled as a parameter name, and be read back as itself?
+
+    Not a Python keyword or ``__debug__``, and an identifier as the parser reads it: the parser
+    normalises identifiers (NFKC), so ``\ufb01`` (a ligature) would be read as ``fi``, and
+    fullwidth ``\uff4c\uff4f\uff53\uff53`` as ``loss``.
     """
-    if not name.isidentifier() or iskeyword(name) or name == "__debug__" or name.startswith(PREFIX):
+    if not name.isidentifier() or iskeyword(name) or name == "__debug__":
         return False
     if name.isascii():
         return True

@@ -356,8 +356,10 @@ class HookState:
 
     def failed_at(self, exc: BaseException, who: Who, index: int) -> None:
         """Note on ``exc`` the callback at ``index`` (once per exception and callback)."""
-        if self._reported(exc, who, index):
-            return  # a monitor raised it, and said so
+        if not self._reported(exc, who, index):  # (else a monitor raised it, and said so)
+            self._note(exc, who, index)
+
+    def _note(self, exc: BaseException, who: Who, index: int) -> None:
         notes: list[str] = getattr(exc, "__notes__", [])
         if 0 <= index < len(who.callbacks):
             note = f"protocall: raised by callback {who.describe(index)} in hook {self.label}"
@@ -384,7 +386,7 @@ class HookState:
         without a policy (a policy is about callbacks)."""
         if self._reported(exc, who, index):
             raise exc
-        self.failed_at(exc, who, index)
+        self._note(exc, who, index)
         recovery = self.recovery
         assert recovery is not None
         return recovery.handle(resolved(who.callbacks[index]), self.name, exc, errors)
