@@ -19,6 +19,7 @@ from collections.abc import Callable
 from typing import Any, ClassVar, Protocol, cast
 
 import pytest
+from _interrupting import interrupted_at
 
 from protocall import CallbackManager, HookCall, HookErrorGroup, RegistrationError
 
@@ -671,26 +672,9 @@ def test_a_refresh_interrupted_at_any_line_leaves_the_hook_to_be_refreshed_again
         on_step = manager.call.on_step
         on_step(step=1)
         manager.register(Rec("b", log))
-        seen = 0
-
-        def interrupting(frame: types.FrameType, event: str, arg: object, at: int = line) -> Any:
-            nonlocal seen
-            if event == "line" and frame.f_code is refresh:
-                seen += 1
-                if seen == at:
-                    raise KeyboardInterrupt
-            return interrupting
-
-        previous = sys.gettrace()
-        sys.settrace(interrupting)
-        try:
-            on_step(step=2)
-        except KeyboardInterrupt:
-            interrupted = True
-        else:
-            interrupted = False
-        finally:
-            sys.settrace(previous)
+        interrupted = interrupted_at(
+            line, functools.partial(on_step, step=2), lambda frame: frame.f_code is refresh
+        )
         on_step(step=3)
         assert log[-2:] == ["a:3", "b:3"], (line, log)
         if not interrupted:

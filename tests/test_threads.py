@@ -20,15 +20,18 @@ from __future__ import annotations
 
 import functools
 import itertools
+import linecache
 import sys
 import threading
 import time
+import types
 import warnings
 from collections.abc import Callable, Generator
 from contextlib import contextmanager
 from typing import Any, Protocol
 
 import pytest
+from _interrupting import interrupted_at
 
 from protocall import CallbackManager, Prioritized
 
@@ -543,31 +546,15 @@ def test_keyboard_interrupt_from_a_registration_warning_leaves_no_half_state() -
 def _interrupted_at(line: int, change: Callable[[], object]) -> bool:
     """Run ``change`` with a KeyboardInterrupt raised at its ``line``-th line in protocall (the
     exit of a ``with`` statement aside, which CPython itself does not protect); whether it was."""
-    import linecache
-    import types
+    return interrupted_at(line, change, _in_protocall)
 
-    seen = 0
 
-    def interrupting(frame: types.FrameType, event: str, arg: object) -> Any:
-        nonlocal seen
-        filename = frame.f_code.co_filename
-        if event == "line" and "protocall" in filename:
-            if linecache.getline(filename, frame.f_lineno).lstrip().startswith("with "):
-                return interrupting
-            seen += 1
-            if seen == line:
-                raise KeyboardInterrupt
-        return interrupting
-
-    previous = sys.gettrace()
-    sys.settrace(interrupting)
-    try:
-        change()
-    except KeyboardInterrupt:
-        return True
-    finally:
-        sys.settrace(previous)
-    return False
+def _in_protocall(frame: types.FrameType) -> bool:
+    """A line of protocall's that is not a ``with`` statement's."""
+    filename = frame.f_code.co_filename
+    if "protocall" not in filename:
+        return False
+    return not linecache.getline(filename, frame.f_lineno).lstrip().startswith("with ")
 
 
 WEAKLY_HELD = Counting()
